@@ -1,0 +1,495 @@
+//! Semantic checks: one `check_*` per rule, all run, every problem reported with its span.
+//! The output holds only valid data.
+
+use proc_macro2::Span;
+use syn::{Ident, Path};
+
+use crate::{
+    errors::Errors,
+    keys,
+    parse::{Arg, AttrArgs, Elem, Value},
+    rules::{self, OriginKind},
+};
+
+/// Which attribute is being checked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Attr {
+    Cors,
+    Policy,
+}
+
+impl Attr {
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            Attr::Cors => keys::CORS_KEYS,
+            Attr::Policy => keys::POLICY_KEYS,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Attr::Cors => "#[cors]",
+            Attr::Policy => "#[cors_policy]",
+        }
+    }
+}
+
+pub(crate) enum OriginsSpec {
+    Any,
+    List(Vec<String>),
+    Predicate(Path),
+    Env(String),
+}
+
+pub(crate) enum NamesSpec {
+    Any,
+    List(Vec<String>),
+}
+
+/// A validated attribute. `None` = not given (the default, or the base policy's value).
+#[derive(Default)]
+pub(crate) struct Spec {
+    pub(crate) origins: Option<OriginsSpec>,
+    pub(crate) methods: Option<NamesSpec>,
+    pub(crate) headers: Option<NamesSpec>,
+    pub(crate) expose: Option<NamesSpec>,
+    pub(crate) credentials: Option<bool>,
+    pub(crate) max_age: Option<u32>,
+    pub(crate) private_network: Option<bool>,
+    pub(crate) allow_null_origin: Option<bool>,
+    pub(crate) allow_insecure_origins: Option<bool>,
+    pub(crate) preflight_status: Option<u16>,
+    pub(crate) disable: Option<bool>,
+    /// `policy = X`, with the span of the key for the merged-spec check.
+    pub(crate) policy: Option<(Path, Span)>,
+}
+
+fn is(key: &Ident, name: &str) -> bool {
+    key == name
+}
+
+/// Checks the arguments of one attribute.
+pub(crate) fn attr(attr: Attr, args: &AttrArgs, errors: &mut Errors) -> Spec {
+    let mut spec = Spec::default();
+    let args = check_keys(attr, &args.args, errors);
+    let find = |name: &str| args.iter().copied().find(|a| is(&a.key, name));
+
+    spec.credentials = find(keys::CREDENTIALS).and_then(|a| check_flag(a, errors));
+    spec.private_network = find(keys::PRIVATE_NETWORK).and_then(|a| check_flag(a, errors));
+    spec.allow_null_origin = find(keys::ALLOW_NULL_ORIGIN).and_then(|a| check_flag(a, errors));
+    spec.allow_insecure_origins =
+        find(keys::ALLOW_INSECURE_ORIGINS).and_then(|a| check_flag(a, errors));
+    spec.disable = find(keys::DISABLE).and_then(|a| check_flag(a, errors));
+    spec.max_age = find(keys::MAX_AGE).and_then(|a| check_max_age(a, errors));
+    spec.preflight_status = find(keys::PREFLIGHT_STATUS).and_then(|a| check_status(a, errors));
+    spec.policy = find(keys::POLICY).and_then(|a| check_policy(a, errors));
+    spec.methods = find(keys::METHODS).and_then(|a| check_methods(a, errors));
+    spec.headers = find(keys::HEADERS).and_then(|a| check_headers(a, errors, false));
+    spec.expose = find(keys::EXPOSE).and_then(|a| check_headers(a, errors, true));
+    let origins_arg = find(keys::ORIGINS);
+    spec.origins = origins_arg.and_then(|a| check_origins(a, &spec, errors));
+
+    if spec.disable == Some(true) {
+        if let Some(other) = args.iter().find(|a| !is(&a.key, keys::DISABLE)) {
+            errors.push(
+                &other.key,
+                format!(
+                    "`disable` turns CORS off for this handler, so `{}` has no effect; remove it",
+                    other.key
+                ),
+            );
+        }
+        return spec;
+    }
+    if origins_arg.is_none() && spec.policy.is_none() {
+        errors.push_at(
+            Span::call_site(),
+            format!(
+                "{} needs `origins`; add `origins = [\"https://app.example.com\"]`, `origins = \"*\"`{}",
+                attr.name(),
+                if attr == Attr::Cors {
+                    " or `policy = SomePolicy`"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+    check_cross_keys(&args, &spec, errors);
+    spec
+}
+
+/// Unknown and duplicate keys; returns the known, first occurrences.
+fn check_keys<'a>(attr: Attr, args: &'a [Arg], errors: &mut Errors) -> Vec<&'a Arg> {
+    let mut seen: Vec<&Arg> = Vec::new();
+    for arg in args {
+        let name = arg.key.to_string();
+        if !attr.keys().contains(&name.as_str()) {
+            let hint = match name.as_str() {
+                "origin" | "allow_origin" | "allowed_origins" => " (did you mean `origins`?)",
+                "method" | "allow_methods" => " (did you mean `methods`?)",
+                "header" | "allow_headers" | "allowed_headers" => " (did you mean `headers`?)",
+                "expose_headers" | "exposed_headers" => " (did you mean `expose`?)",
+                "allow_credentials" | "credential" => " (did you mean `credentials`?)",
+                "maxage" | "max_age_secs" => " (did you mean `max_age`?)",
+                "disable" => " (`disable` is for #[cors] on a handler)",
+                "policy" => " (a named policy cannot be based on another; list its keys)",
+                _ => "",
+            };
+            errors.push(
+                &arg.key,
+                format!(
+                    "unknown key `{name}`{hint}; expected one of: {}",
+                    attr.keys().join(", ")
+                ),
+            );
+            continue;
+        }
+        if seen.iter().any(|s| s.key == arg.key) {
+            errors.push(
+                &arg.key,
+                format!("duplicate key `{name}`; give each key once"),
+            );
+            continue;
+        }
+        seen.push(arg);
+    }
+    seen
+}
+
+fn check_flag(arg: &Arg, errors: &mut Errors) -> Option<bool> {
+    match &arg.value {
+        Value::Flag => Some(true),
+        Value::Bool(b) => Some(b.value),
+        other => {
+            errors.push_at(
+                other.span(&arg.key),
+                format!(
+                    "`{key}` is a flag; write `{key}` or `{key} = true`",
+                    key = arg.key
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn check_max_age(arg: &Arg, errors: &mut Errors) -> Option<u32> {
+    let Value::Int(lit) = &arg.value else {
+        errors.push_at(
+            arg.value.span(&arg.key),
+            "`max_age` takes a number of seconds; write e.g. `max_age = 600`",
+        );
+        return None;
+    };
+    match lit.base10_parse::<u64>() {
+        Ok(n) if n <= rules::MAX_AGE_LIMIT => Some(n as u32),
+        Ok(n) => {
+            errors.push(
+                lit,
+                format!(
+                    "`max_age = {n}` is above 86400 seconds (24 h), which no browser honours (Chromium caps at 7200); use at most `max_age = 86400`"
+                ),
+            );
+            None
+        }
+        Err(_) => {
+            errors.push(
+                lit,
+                "`max_age` takes a whole number of seconds; write e.g. `max_age = 600`",
+            );
+            None
+        }
+    }
+}
+
+fn check_status(arg: &Arg, errors: &mut Errors) -> Option<u16> {
+    match &arg.value {
+        Value::Int(lit) => match lit.base10_parse::<u16>() {
+            Ok(s @ (200 | 204)) => Some(s),
+            _ => {
+                errors.push(
+                    lit,
+                    format!(
+                        "`preflight_status = {lit}` is not allowed; use `204` (the default) or `200` (for old clients that reject 204)"
+                    ),
+                );
+                None
+            }
+        },
+        other => {
+            errors.push_at(
+                other.span(&arg.key),
+                "`preflight_status` takes `204` or `200`",
+            );
+            None
+        }
+    }
+}
+
+fn check_policy(arg: &Arg, errors: &mut Errors) -> Option<(Path, Span)> {
+    match &arg.value {
+        Value::Path(path) => Some((path.clone(), arg.key.span())),
+        other => {
+            errors.push_at(
+                other.span(&arg.key),
+                "`policy` takes the path of a #[cors_policy] struct; write e.g. `policy = AuthPolicy`",
+            );
+            None
+        }
+    }
+}
+
+/// `"*"` or a list; the error for other forms.
+fn star_or_list<'a>(arg: &'a Arg, example: &str, errors: &mut Errors) -> Option<Result<(), &'a [Elem]>> {
+    match &arg.value {
+        Value::Str(s) if s.value() == "*" => Some(Ok(())),
+        Value::List(elems, _) => Some(Err(elems)),
+        Value::Str(s) => {
+            errors.push(
+                s,
+                format!(
+                    "`{key}` takes a list; write `{key} = [{}]`",
+                    quote_str(&s.value()),
+                    key = arg.key
+                ),
+            );
+            None
+        }
+        other => {
+            errors.push_at(
+                other.span(&arg.key),
+                format!(
+                    "`{key}` takes a list or `\"*\"`; write e.g. `{key} = {example}`",
+                    key = arg.key
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn quote_str(s: &str) -> String {
+    format!("{s:?}")
+}
+
+fn check_methods(arg: &Arg, errors: &mut Errors) -> Option<NamesSpec> {
+    let elems = match star_or_list(arg, "[GET, PUT]", errors)? {
+        Ok(()) => return Some(NamesSpec::Any),
+        Err(elems) => elems,
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut ok = true;
+    for elem in elems {
+        let name = elem.value();
+        if name == "*" {
+            errors.push_at(elem.span(), "`\"*\"` must stand alone; write `methods = \"*\"`");
+            ok = false;
+            continue;
+        }
+        if let Err(message) = rules::check_method(&name) {
+            errors.push_at(elem.span(), message);
+            ok = false;
+            continue;
+        }
+        if out.contains(&name) {
+            errors.push_at(elem.span(), format!("duplicate method `{name}`; list it once"));
+            ok = false;
+            continue;
+        }
+        out.push(name);
+    }
+    if elems.is_empty() {
+        errors.push_at(arg.value.span(&arg.key), "`methods = []` allows no method; list at least one, or leave `methods` out for the default");
+        ok = false;
+    }
+    ok.then_some(NamesSpec::List(out))
+}
+
+fn check_headers(arg: &Arg, errors: &mut Errors, expose: bool) -> Option<NamesSpec> {
+    let example = if expose {
+        "[\"x-request-id\"]"
+    } else {
+        "[\"content-type\", \"authorization\"]"
+    };
+    let elems = match star_or_list(arg, example, errors)? {
+        Ok(()) => return Some(NamesSpec::Any),
+        Err(elems) => elems,
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut ok = true;
+    for elem in elems {
+        let Elem::Str(lit) = elem else {
+            errors.push_at(
+                elem.span(),
+                format!(
+                    "header names are strings; write `{}`",
+                    quote_str(&elem.value().replace('_', "-"))
+                ),
+            );
+            ok = false;
+            continue;
+        };
+        let raw = lit.value();
+        if raw == "*" {
+            errors.push(
+                lit,
+                format!("`\"*\"` must stand alone; write `{} = \"*\"`", arg.key),
+            );
+            ok = false;
+            continue;
+        }
+        let checked = if expose {
+            rules::check_exposed_header(&raw)
+        } else {
+            rules::check_request_header(&raw)
+        };
+        match checked {
+            Ok(name) => {
+                if out.contains(&name) {
+                    errors.push(lit, format!("duplicate header `{name}`; list it once (names are case-insensitive)"));
+                    ok = false;
+                } else {
+                    out.push(name);
+                }
+            }
+            Err(message) => {
+                errors.push(lit, message);
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(NamesSpec::List(out))
+}
+
+fn check_origins(arg: &Arg, spec: &Spec, errors: &mut Errors) -> Option<OriginsSpec> {
+    match &arg.value {
+        Value::Str(s) if s.value() == "*" => Some(OriginsSpec::Any),
+        Value::Str(s) => {
+            errors.push(
+                s,
+                format!(
+                    "`origins` takes a list or `\"*\"`; write `origins = [{}]`",
+                    quote_str(&s.value())
+                ),
+            );
+            None
+        }
+        Value::List(elems, span) => check_origin_list(elems, *span, spec, errors),
+        Value::Env(var, _) => {
+            let name = var.value();
+            if name.is_empty() || name.contains('=') || name.contains('\0') {
+                errors.push(var, "`env(..)` takes the name of an environment variable, e.g. `env(\"CORS_ORIGINS\")`");
+                return None;
+            }
+            Some(OriginsSpec::Env(name))
+        }
+        Value::Path(path) => Some(OriginsSpec::Predicate(path.clone())),
+        other => {
+            errors.push_at(
+                other.span(&arg.key),
+                "`origins` takes a list of origins, `\"*\"`, `env(\"VAR\")` or the path of a `fn(&HeaderValue, &Parts) -> bool`",
+            );
+            None
+        }
+    }
+}
+
+fn check_origin_list(
+    elems: &[Elem],
+    span: Span,
+    spec: &Spec,
+    errors: &mut Errors,
+) -> Option<OriginsSpec> {
+    if elems.is_empty() {
+        errors.push_at(span, "`origins = []` allows no origin; list at least one");
+        return None;
+    }
+    // With `policy = X`, flags left out here may come from X: the merged spec is checked by a
+    // const assertion instead.
+    let based = spec.policy.is_some();
+    let credentials = spec.credentials.unwrap_or(false);
+    let mut out: Vec<String> = Vec::new();
+    let mut ok = true;
+    for elem in elems {
+        let Elem::Str(lit) = elem else {
+            errors.push_at(elem.span(), "origins are strings; write e.g. `\"https://app.example.com\"`");
+            ok = false;
+            continue;
+        };
+        let value = lit.value();
+        let checked = match rules::check_origin(&value) {
+            Ok(checked) => checked,
+            Err(message) => {
+                errors.push(lit, message);
+                ok = false;
+                continue;
+            }
+        };
+        if let Err(message) = check_origin_flags(&value, checked, spec, based, credentials) {
+            errors.push(lit, message);
+            ok = false;
+            continue;
+        }
+        if out.contains(&value) {
+            errors.push(lit, format!("duplicate origin `{value}`; list it once"));
+            ok = false;
+            continue;
+        }
+        out.push(value);
+    }
+    ok.then_some(OriginsSpec::List(out))
+}
+
+fn check_origin_flags(
+    value: &str,
+    checked: rules::CheckedOrigin,
+    spec: &Spec,
+    based: bool,
+    credentials: bool,
+) -> Result<(), String> {
+    match checked.kind {
+        OriginKind::Any => {
+            return Err("`\"*\"` must stand alone; write `origins = \"*\"`".to_owned());
+        }
+        OriginKind::Null if spec.allow_null_origin != Some(true) && !based => {
+            return Err("`\"null\"` trusts every sandboxed iframe and local file; add the flag `allow_null_origin` if you mean it".to_owned());
+        }
+        _ => {}
+    }
+    if checked.public_suffix_wildcard {
+        return Err(format!(
+            "pattern `{value}` covers every site under a public suffix; name your registrable domain, e.g. `https://*.example.com`"
+        ));
+    }
+    if checked.insecure && credentials && spec.allow_insecure_origins != Some(true) {
+        return Err(format!(
+            "origin `{value}` is plain http and not loopback, so with `credentials` any network attacker could use it; use https, or add the flag `allow_insecure_origins`"
+        ));
+    }
+    Ok(())
+}
+
+/// Rules between keys of the same attribute.
+fn check_cross_keys(args: &[&Arg], spec: &Spec, errors: &mut Errors) {
+    let find = |name: &str| args.iter().copied().find(|a| is(&a.key, name));
+    if spec.credentials == Some(true) {
+        let cred = find(keys::CREDENTIALS).map(|a| a.key.clone());
+        if matches!(spec.origins, Some(OriginsSpec::Any)) {
+            if let Some(key) = &cred {
+                errors.push(
+                    key,
+                    "`credentials` cannot be combined with `origins = \"*\"`; list the allowed origins",
+                );
+            }
+        }
+        if matches!(spec.expose, Some(NamesSpec::Any)) {
+            if let Some(arg) = find(keys::EXPOSE) {
+                errors.push_at(
+                    arg.value.span(&arg.key),
+                    "`expose = \"*\"` cannot be combined with `credentials` (browsers then read it as a header named `*`); list the exposed headers",
+                );
+            }
+        }
+    }
+}

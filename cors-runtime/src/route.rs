@@ -1,0 +1,405 @@
+//! Handler-level CORS: what `with_cors!` builds.
+//!
+//! Each annotated handler is wrapped at the [`Handler`] level (no tower layer, no boxing): the
+//! wrapper decides the CORS headers from the request, runs the handler (extractors included) and
+//! decorates whatever response comes back. The route also gets a generated `OPTIONS` handler that
+//! answers preflights with the policy of the handler mounted under the requested method, and
+//! passes other `OPTIONS` requests to the user's own `.options(..)` handler, if any.
+
+use std::{
+    any::Any,
+    future::Future,
+    panic::AssertUnwindSafe,
+    pin::Pin,
+    sync::Arc,
+    task::{ready, Context, Poll},
+};
+
+use axum::{
+    body::Body,
+    extract::Request,
+    handler::Handler,
+    response::Response,
+    routing::{MethodFilter, MethodRouter},
+};
+use http::{header, HeaderValue, Method, StatusCode};
+use pin_project_lite::pin_project;
+
+use crate::{
+    policy::{is_preflight, single, Decision, Reason, Rejection},
+    spec::Spec,
+    Policy,
+};
+
+/// Request extension: a group [`CorsLayer`](crate::CorsLayer) is outside this route.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct InGroup;
+
+/// Response extension: a route-level policy answered (or deliberately did not), so an outer
+/// group layer must leave the CORS headers alone.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RouteAnswered;
+
+fn build(spec: &Spec, mounted: &[Method]) -> Arc<Policy> {
+    match Policy::build(spec, mounted) {
+        Ok(policy) => Arc::new(policy),
+        Err(error) => panic!("{error}"),
+    }
+}
+
+/// A handler wrapped with its CORS policy.
+#[derive(Clone, Debug)]
+pub struct CorsHandler<H> {
+    inner: H,
+    policy: Arc<Policy>,
+}
+
+impl<H> CorsHandler<H> {
+    /// Wraps `inner` with `policy`.
+    pub fn new(inner: H, policy: Arc<Policy>) -> Self {
+        CorsHandler { inner, policy }
+    }
+
+    /// The policy this handler answers with.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+}
+
+impl<H, T, S> Handler<T, S> for CorsHandler<H>
+where
+    H: Handler<T, S>,
+    S: Send + 'static,
+{
+    type Future = CorsFuture<H::Future>;
+
+    fn call(self, req: Request, state: S) -> Self::Future {
+        let in_group = req.extensions().get::<InGroup>().is_some();
+        let (decision, req) = if self.policy.needs_parts() {
+            let (parts, body) = req.into_parts();
+            let decision = self.policy.actual(&parts.headers, Some(&parts));
+            (decision, Request::from_parts(parts, body))
+        } else {
+            (self.policy.actual(req.headers(), None), req)
+        };
+        CorsFuture {
+            inner: self.inner.call(req, state),
+            policy: self.policy,
+            decision: Some(decision),
+            in_group,
+        }
+    }
+}
+
+pin_project! {
+    /// Response future of [`CorsHandler`]: the handler's future, then the CORS headers.
+    pub struct CorsFuture<F> {
+        #[pin]
+        inner: F,
+        policy: Arc<Policy>,
+        decision: Option<Decision>,
+        in_group: bool,
+    }
+}
+
+impl<F> std::fmt::Debug for CorsFuture<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CorsFuture")
+            .field("policy", &self.policy.name())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<F> Future for CorsFuture<F>
+where
+    F: Future<Output = Response>,
+{
+    type Output = Response;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        let this = self.project();
+        let mut inner = this.inner;
+        let polled = std::panic::catch_unwind(AssertUnwindSafe(|| inner.as_mut().poll(cx)));
+        let mut response = match polled {
+            Ok(poll) => ready!(poll),
+            Err(payload) => panic_response(this.policy.name(), payload),
+        };
+        if let Some(decision) = this.decision.take() {
+            this.policy.decorate(decision, response.headers_mut());
+        }
+        if *this.in_group {
+            response.extensions_mut().insert(RouteAnswered);
+        }
+        Poll::Ready(response)
+    }
+}
+
+/// A handler panicked: answer 500 (with the CORS headers, so the browser shows the status
+/// rather than a CORS error), like tower-http's `CatchPanicLayer` would.
+fn panic_response(policy: &str, payload: Box<dyn Any + Send>) -> Response {
+    let message = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("<non-string panic payload>");
+    tracing::error!(target: "cors_runtime", policy, panic = message, "handler panicked; answered 500");
+    let mut response = Response::new(Body::from("internal server error"));
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+type BoxedFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
+type UserOptions<S> = Arc<dyn Fn(Request, S) -> BoxedFuture + Send + Sync>;
+
+struct Table<S> {
+    /// (method, policy) in mount order; later entries win.
+    entries: Vec<(Method, Arc<Policy>)>,
+    /// `Allow` of the 405 answer to a non-preflight `OPTIONS` without a user handler.
+    allow: HeaderValue,
+    user: Option<UserOptions<S>>,
+}
+
+/// The generated `OPTIONS` handler of a `with_cors!` route.
+pub struct PreflightHandler<S> {
+    table: Arc<Table<S>>,
+}
+
+impl<S> Clone for PreflightHandler<S> {
+    fn clone(&self) -> Self {
+        PreflightHandler {
+            table: self.table.clone(),
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for PreflightHandler<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut map = f.debug_map();
+        for (method, policy) in &self.table.entries {
+            map.entry(method, &policy.name());
+        }
+        map.finish()
+    }
+}
+
+impl<S> PreflightHandler<S> {
+    fn policy_for(&self, method: &[u8]) -> Option<&Arc<Policy>> {
+        let entries = &self.table.entries;
+        entries
+            .iter()
+            .rev()
+            .find(|(m, _)| m.as_str().as_bytes() == method)
+            .map(|(_, p)| p)
+    }
+}
+
+/// Marker type for the [`Handler`] impl of [`PreflightHandler`].
+#[derive(Debug, Clone, Copy)]
+pub struct PreflightMarker;
+
+impl<S> Handler<PreflightMarker, S> for PreflightHandler<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    type Future = PreflightFuture;
+
+    fn call(self, req: Request, state: S) -> Self::Future {
+        if !is_preflight(req.method(), req.headers()) {
+            return match &self.table.user {
+                Some(user) => PreflightFuture::Boxed(user(req, state)),
+                None => {
+                    let mut response = Response::new(Body::empty());
+                    *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+                    response
+                        .headers_mut()
+                        .insert(header::ALLOW, self.table.allow.clone());
+                    PreflightFuture::Ready(Some(response))
+                }
+            };
+        }
+        let in_group = req.extensions().get::<InGroup>().is_some();
+        let method = single(req.headers(), &header::ACCESS_CONTROL_REQUEST_METHOD);
+        let policy = method.and_then(|m| self.policy_for(m.as_bytes()));
+        let mut response = match policy {
+            None => Rejection::new("", Reason::NoHandler, None, req.headers(), None).into_response(),
+            Some(policy) if policy.needs_parts() => {
+                let (parts, _) = req.into_parts();
+                policy
+                    .preflight(&parts.headers, Some(&parts))
+                    .unwrap_or_else(Rejection::into_response)
+            }
+            Some(policy) => policy
+                .preflight(req.headers(), None)
+                .unwrap_or_else(Rejection::into_response),
+        };
+        if in_group {
+            response.extensions_mut().insert(RouteAnswered);
+        }
+        PreflightFuture::Ready(Some(response))
+    }
+}
+
+/// Response future of [`PreflightHandler`]: ready at once for preflights.
+pub enum PreflightFuture {
+    /// A preflight answer (or the 405 of a plain `OPTIONS`).
+    Ready(Option<Response>),
+    /// The user's own `OPTIONS` handler.
+    Boxed(BoxedFuture),
+}
+
+impl std::fmt::Debug for PreflightFuture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PreflightFuture::Ready(_) => f.write_str("PreflightFuture::Ready"),
+            PreflightFuture::Boxed(_) => f.write_str("PreflightFuture::Boxed"),
+        }
+    }
+}
+
+impl Future for PreflightFuture {
+    type Output = Response;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        match self.get_mut() {
+            PreflightFuture::Ready(response) => Poll::Ready(
+                response
+                    .take()
+                    .expect("PreflightFuture polled after completion"),
+            ),
+            PreflightFuture::Boxed(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
+/// Builder behind `with_cors!`: mounts annotated handlers and the generated preflight handler.
+///
+/// `with_cors!(put(a).delete(b))` expands to
+/// `Route::new().put(a, &<a as Annotated>::SPEC).delete(b, &<b as Annotated>::SPEC).finish()`.
+pub struct Route<S = ()> {
+    router: MethodRouter<S>,
+    entries: Vec<(Method, Arc<Policy>)>,
+    user: Option<UserOptions<S>>,
+}
+
+impl<S> std::fmt::Debug for Route<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut map = f.debug_map();
+        for (method, policy) in &self.entries {
+            map.entry(method, &policy.name());
+        }
+        map.finish()
+    }
+}
+
+impl<S> Default for Route<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+macro_rules! mount_fns {
+    ($($(#[$doc:meta])* $name:ident => $filter:ident [$($method:ident),+];)+) => {
+        $(
+            $(#[$doc])*
+            #[track_caller]
+            pub fn $name<H, T>(self, handler: H, spec: &'static Spec) -> Self
+            where
+                H: Handler<T, S>,
+                T: 'static,
+            {
+                self.mount(MethodFilter::$filter, &[$(Method::$method),+], handler, spec)
+            }
+        )+
+    };
+}
+
+impl<S> Route<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    /// An empty route.
+    pub fn new() -> Self {
+        Route {
+            router: MethodRouter::new(),
+            entries: Vec::new(),
+            user: None,
+        }
+    }
+
+    mount_fns! {
+        /// Mounts `handler` under `GET` (and `HEAD`, as axum does).
+        get => GET [GET, HEAD];
+        /// Mounts `handler` under `HEAD`.
+        head => HEAD [HEAD];
+        /// Mounts `handler` under `POST`.
+        post => POST [POST];
+        /// Mounts `handler` under `PUT`.
+        put => PUT [PUT];
+        /// Mounts `handler` under `DELETE`.
+        delete => DELETE [DELETE];
+        /// Mounts `handler` under `PATCH`.
+        patch => PATCH [PATCH];
+    }
+
+    #[track_caller]
+    fn mount<H, T>(
+        mut self,
+        filter: MethodFilter,
+        methods: &[Method],
+        handler: H,
+        spec: &'static Spec,
+    ) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+    {
+        let policy = build(spec, methods);
+        for method in methods {
+            self.entries.push((method.clone(), policy.clone()));
+        }
+        self.router = self.router.on(filter, CorsHandler::new(handler, policy));
+        self
+    }
+
+    /// The user's own `OPTIONS` handler: it receives the `OPTIONS` requests that are not
+    /// preflights (preflights are answered by the generated handler).
+    pub fn options<H, T>(mut self, handler: H) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+    {
+        self.user = Some(Arc::new(move |req: Request, state: S| {
+            Box::pin(handler.clone().call(req, state)) as BoxedFuture
+        }));
+        self
+    }
+
+    /// The finished method router, with the generated `OPTIONS` handler.
+    pub fn finish(self) -> MethodRouter<S> {
+        let mut allow: Vec<&str> = Vec::new();
+        for (method, _) in &self.entries {
+            if !allow.contains(&method.as_str()) {
+                allow.push(method.as_str());
+            }
+        }
+        if self.user.is_some() {
+            allow.push("OPTIONS");
+        }
+        let allow = HeaderValue::from_str(&allow.join(",")).unwrap_or(HeaderValue::from_static(""));
+        let table = Table {
+            entries: self.entries,
+            allow,
+            user: self.user,
+        };
+        self.router.options(PreflightHandler {
+            table: Arc::new(table),
+        })
+    }
+}
