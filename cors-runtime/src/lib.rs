@@ -8,6 +8,7 @@
 #[allow(unused_extern_crates)]
 extern crate self as cors_runtime;
 
+mod bypass;
 mod headers;
 mod layer;
 mod origin;
@@ -21,6 +22,7 @@ mod spec;
 pub mod __private;
 
 pub use cors_macros::{cors, cors_policy, with_cors};
+pub use bypass::{skip_preflights, SkipPreflights, SkipPreflightsFuture, SkipPreflightsLayer};
 pub use layer::{Cors, CorsLayer, ResponseFuture};
 pub use policy::{is_preflight, Policy, PolicyError};
 pub use route::{CorsFuture, CorsHandler, PreflightFuture, PreflightHandler, PreflightMarker, Route};

@@ -859,7 +859,8 @@ const PUBLIC_SUFFIXES: &[&str] = &[
 /// `io`, also the empty name) always are; multi-label names are looked up in a curated subset of
 /// the Public Suffix List (not all of it), so `false` does not prove a domain is registrable.
 pub(crate) fn is_public_suffix(domain: &str) -> bool {
-    !domain.contains('.')
+    // `*.localhost` names only this machine (RFC 6761): a useful development pattern.
+    (!domain.contains('.') && domain != "localhost")
         || PUBLIC_SUFFIXES
             .iter()
             .any(|s| s.eq_ignore_ascii_case(domain))

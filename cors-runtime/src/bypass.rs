@@ -1,0 +1,149 @@
+//! Let preflights around a layer that must not see them (authentication, rate limits).
+
+use std::{
+    fmt,
+    future::Future,
+    pin::Pin,
+    task::{Context, Poll},
+};
+
+use axum::{extract::Request, response::Response};
+use pin_project_lite::pin_project;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::policy::is_preflight;
+
+/// Wraps `layer` so that CORS preflights go around it, straight to the route.
+///
+/// A browser never sends credentials with a preflight, so an authentication layer in front of
+/// a `with_cors!` route would answer its preflights with 401 and the browser would never send
+/// the real request. The simplest fix is a group layer applied after the authentication layer
+/// (`.route_layer(auth).layer(SomePolicy::layer())`); when a route has only handler policies,
+/// wrap the authentication layer instead:
+///
+/// ```
+/// use axum::{Router, middleware::{self, Next}, extract::Request, response::Response, http::StatusCode};
+/// use cors_runtime::{cors, skip_preflights, with_cors};
+///
+/// async fn require_bearer(req: Request, next: Next) -> Result<Response, StatusCode> {
+///     match req.headers().get("authorization") {
+///         Some(v) if v == "Bearer secret" => Ok(next.run(req).await),
+///         _ => Err(StatusCode::UNAUTHORIZED),
+///     }
+/// }
+///
+/// #[cors(origins = ["https://app.example.com"], headers = ["authorization"])]
+/// async fn update_task() {}
+///
+/// let app: Router = Router::new()
+///     .route("/tasks/{id}", with_cors!(put(update_task)))
+///     .route_layer(skip_preflights(middleware::from_fn(require_bearer)));
+/// ```
+pub fn skip_preflights<L>(layer: L) -> SkipPreflightsLayer<L> {
+    SkipPreflightsLayer { layer }
+}
+
+/// The layer of [`skip_preflights`].
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct SkipPreflightsLayer<L> {
+    layer: L,
+}
+
+impl<L, S> Layer<S> for SkipPreflightsLayer<L>
+where
+    L: Layer<S>,
+    S: Clone,
+{
+    type Service = SkipPreflights<L::Service, S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        SkipPreflights {
+            wrapped: self.layer.layer(inner.clone()),
+            direct: inner,
+        }
+    }
+}
+
+/// The service of [`SkipPreflightsLayer`]: preflights go to `direct`, the rest to `wrapped`.
+#[derive(Clone)]
+pub struct SkipPreflights<W, S> {
+    wrapped: W,
+    direct: S,
+}
+
+impl<W, S> fmt::Debug for SkipPreflights<W, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SkipPreflights").finish_non_exhaustive()
+    }
+}
+
+impl<W, S> Service<Request> for SkipPreflights<W, S>
+where
+    W: Service<Request, Response = Response>,
+    S: Service<Request, Response = Response, Error = W::Error>,
+{
+    type Response = Response;
+    type Error = W::Error;
+    type Future = SkipPreflightsFuture<W::Future, S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        match self.wrapped.poll_ready(cx) {
+            Poll::Ready(Ok(())) => self.direct.poll_ready(cx),
+            other => other,
+        }
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        if is_preflight(req.method(), req.headers()) {
+            SkipPreflightsFuture::Direct {
+                future: self.direct.call(req),
+            }
+        } else {
+            SkipPreflightsFuture::Wrapped {
+                future: self.wrapped.call(req),
+            }
+        }
+    }
+}
+
+pin_project! {
+    /// Response future of [`SkipPreflights`].
+    #[project = SkipProj]
+    pub enum SkipPreflightsFuture<A, B> {
+        /// Through the wrapped layer.
+        Wrapped {
+            /// The wrapped layer's future.
+            #[pin]
+            future: A,
+        },
+        /// Around it (a preflight).
+        Direct {
+            /// The route's own future.
+            #[pin]
+            future: B,
+        },
+    }
+}
+
+impl<A, B> fmt::Debug for SkipPreflightsFuture<A, B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SkipPreflightsFuture")
+    }
+}
+
+impl<A, B, E> Future for SkipPreflightsFuture<A, B>
+where
+    A: Future<Output = Result<Response, E>>,
+    B: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            SkipProj::Wrapped { future } => future.poll(cx),
+            SkipProj::Direct { future } => future.poll(cx),
+        }
+    }
+}
