@@ -97,12 +97,16 @@ where
 
     fn call(&mut self, req: Request) -> Self::Future {
         if is_preflight(req.method(), req.headers()) {
-            SkipPreflightsFuture::Direct {
-                future: self.direct.call(req),
+            SkipPreflightsFuture {
+                route: Route::Direct {
+                    future: self.direct.call(req),
+                },
             }
         } else {
-            SkipPreflightsFuture::Wrapped {
-                future: self.wrapped.call(req),
+            SkipPreflightsFuture {
+                route: Route::Wrapped {
+                    future: self.wrapped.call(req),
+                },
             }
         }
     }
@@ -110,20 +114,17 @@ where
 
 pin_project! {
     /// Response future of [`SkipPreflights`].
-    #[project = SkipProj]
-    pub enum SkipPreflightsFuture<A, B> {
-        /// Through the wrapped layer.
-        Wrapped {
-            /// The wrapped layer's future.
-            #[pin]
-            future: A,
-        },
-        /// Around it (a preflight).
-        Direct {
-            /// The route's own future.
-            #[pin]
-            future: B,
-        },
+    pub struct SkipPreflightsFuture<A, B> {
+        #[pin]
+        route: Route<A, B>,
+    }
+}
+
+pin_project! {
+    #[project = RouteProj]
+    enum Route<A, B> {
+        Wrapped { #[pin] future: A },
+        Direct { #[pin] future: B },
     }
 }
 
@@ -141,9 +142,9 @@ where
     type Output = Result<Response, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project() {
-            SkipProj::Wrapped { future } => future.poll(cx),
-            SkipProj::Direct { future } => future.poll(cx),
+        match self.project().route.project() {
+            RouteProj::Wrapped { future } => future.poll(cx),
+            RouteProj::Direct { future } => future.poll(cx),
         }
     }
 }
