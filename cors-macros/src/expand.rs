@@ -2,11 +2,11 @@
 //! request logic, and names only `::cors_runtime::__private` items.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned, ToTokens};
-use syn::{spanned::Spanned, Item};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::{spanned::Spanned, Item, Path};
 
 use crate::{
-    errors::Errors,
+    errors::{Errors, LAST},
     keys,
     parse::{AttrArgs, WithCorsInput},
     validate::{self, Attr, NamesSpec, OriginsSpec, Spec},
@@ -52,7 +52,12 @@ fn spec_tokens(name: &str, spec: &Spec, disabled_stub: bool) -> TokenStream {
             OriginsSpec::List(list) => quote!(origins: #p::Origins::List(&[#(#list),*])),
             OriginsSpec::Env(var) => quote!(origins: #p::Origins::Env(#var)),
             OriginsSpec::Predicate(path) => {
-                quote_spanned!(path.span()=> origins: #p::Origins::Predicate(#path))
+                // A typed binding, so that a wrong signature is reported as "expected fn
+                // pointer" at the path rather than as a bad enum-variant argument.
+                let typed = quote_spanned! {path.span()=>
+                    let __cors_predicate: ::cors_runtime::OriginPredicate = #path;
+                };
+                quote!(origins: #p::Origins::Predicate({ #typed __cors_predicate }))
             }
         });
     }
@@ -120,9 +125,13 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     let p = private();
     let stub = !errors.is_empty();
     let spec_value = spec_tokens(&name.to_string(), &spec, stub);
+    // Spanned at the `policy` key as a whole (no interpolated call-site tokens), so that a
+    // failed check points there.
     let check = match &spec.policy {
         Some((_, key_span)) if !stub => quote_spanned! {*key_span=>
-            const _: () = #p::check(&<#name as #p::Annotated>::SPEC);
+            const _: () = ::cors_runtime::__private::check(
+                &<#name as ::cors_runtime::__private::Annotated>::SPEC,
+            );
         },
         _ => TokenStream::new(),
     };
@@ -132,6 +141,8 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
         #[doc(hidden)]
         #[allow(non_camel_case_types, dead_code, missing_docs, unreachable_pub, missing_debug_implementations)]
         #vis struct #name {}
+        #[allow(unknown_or_malformed_diagnostic_attributes)]
+        #[diagnostic::do_not_recommend]
         impl #p::Annotated for #name {
             const SPEC: #p::Spec = #spec_value;
         }
@@ -153,18 +164,29 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let structure = match &parsed {
-        Item::Struct(s) if matches!(s.fields, syn::Fields::Unit) && s.generics.params.is_empty() => s,
+        Item::Struct(s)
+            if matches!(s.fields, syn::Fields::Unit) && s.generics.params.is_empty() =>
+        {
+            s
+        }
         Item::Struct(s) => {
+            let vis = match &s.vis {
+                syn::Visibility::Inherited => String::new(),
+                vis => format!("{} ", vis.to_token_stream()).replace(" (", "("),
+            };
             errors.push_at(
                 s.struct_token.span,
                 format!(
-                    "#[cors_policy] goes on a unit struct without generics; write `{}struct {};`",
-                    s.vis.to_token_stream().to_string().replace(" (", "(") + if matches!(s.vis, syn::Visibility::Inherited) { "" } else { " " },
+                    "#[cors_policy] goes on a unit struct without generics; write `{vis}struct {};`",
                     s.ident
                 ),
             );
-            let errors = errors.finish();
-            return quote!(#item #errors);
+            if !s.generics.params.is_empty() {
+                let errors = errors.finish();
+                return quote!(#item #errors);
+            }
+            // Still a type: give it the stub, so `policy = X` and `X::layer()` add no errors.
+            s
         }
         other => {
             errors.push_at(
@@ -183,6 +205,8 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
     let errors = errors.finish();
     quote! {
         #item
+        #[allow(unknown_or_malformed_diagnostic_attributes)]
+        #[diagnostic::do_not_recommend]
         impl #p::NamedPolicy for #name {
             const SPEC: #p::Spec = #spec_value;
         }
@@ -199,6 +223,28 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// `with_cors!(put(a).delete(b))`.
+///
+/// Each annotated handler's spec is reached through its companion type (`<a as Annotated>::SPEC`).
+/// So that an unannotated handler gets an error that says to annotate it (rather than rustc's
+/// "expected type, found function"), the companion is looked up through an import that falls
+/// back to a placeholder type, in a block of the expansion:
+///
+/// ```text
+/// {
+///     mod __cors_fallback { mod __cors_0 { pub struct a {} }  pub use self::__cors_0::a as __cors_handler_0; }
+///     use __cors_fallback::*;          // glob: the placeholder `__cors_handler_0`
+///     use a as __cors_handler_0;       // explicit: the fn, and the companion if `a` has one
+///     #[diagnostic::on_unimplemented(message = "handler `a` has no CORS policy; ...")]
+///     trait __CorsHandler0<T> { fn spec(&self) -> &'static Spec; }
+///     impl<T: Annotated, F> __CorsHandler0<T> for F { .. }
+///     Route::new().put(__cors_handler_0, __CorsHandler0::<__cors_handler_0>::spec(&__cors_handler_0)).finish()
+/// }
+/// ```
+///
+/// An explicit import shadows a glob import in each namespace it binds, so the companion wins
+/// when it exists and the placeholder (which implements nothing) otherwise. The check goes
+/// through a per-handler trait whose `Self` is the handler's fn type: if the path does not
+/// resolve at all, the import reports it once and the error-typed value silences the check.
 pub(crate) fn with_cors(input: TokenStream) -> TokenStream {
     let p = private();
     let parsed: WithCorsInput = match syn::parse2(input) {
@@ -212,7 +258,10 @@ pub(crate) fn with_cors(input: TokenStream) -> TokenStream {
     let mut seen: Vec<String> = Vec::new();
     let mut annotated = 0;
     let mut calls = Vec::new();
-    for call in &parsed.calls {
+    let mut lookups = Vec::new();
+    let mut fallbacks = Vec::new();
+    for (index, call) in parsed.calls.iter().enumerate() {
+        errors.at(index);
         let method = call.method.to_string();
         if !keys::ROUTE_METHODS.contains(&method.as_str()) {
             let hint = match method.as_str() {
@@ -223,7 +272,7 @@ pub(crate) fn with_cors(input: TokenStream) -> TokenStream {
             errors.push(
                 &call.method,
                 format!(
-                    "`{method}` is not supported in with_cors!{hint}; expected one of: {}",
+                    "`{method}` is not supported in with_cors!{hint}; use one of: {}",
                     keys::ROUTE_METHODS.join(", ")
                 ),
             );
@@ -241,21 +290,149 @@ pub(crate) fn with_cors(input: TokenStream) -> TokenStream {
         let method_ident = &call.method;
         if method == "options" {
             calls.push(quote!(.#method_ident(#handler)));
-        } else {
-            annotated += 1;
-            let spec = quote_spanned!(handler.span()=> &<#handler as #p::Annotated>::SPEC);
-            calls.push(quote!(.#method_ident(#handler, #spec)));
+            continue;
         }
+        let Some(lookup) = HandlerLookup::new(index, handler, &mut errors) else {
+            continue;
+        };
+        annotated += 1;
+        let value = lookup.value();
+        let spec = lookup.spec();
+        calls.push(quote!(.#method_ident(#value, #spec)));
+        fallbacks.push(lookup.fallback());
+        lookups.push(lookup.items());
     }
     if annotated == 0 && errors.is_empty() {
-        errors.push_at(
+        errors.at(LAST).push_at(
             Span::call_site(),
-            "with_cors! needs at least one handler with a CORS policy, e.g. `with_cors!(get(list_tasks))`",
+            "with_cors! needs at least one handler with a CORS policy; write e.g. `with_cors!(get(list_tasks))`",
         );
     }
     if !errors.is_empty() {
         let errors = errors.finish();
         return quote!({ #errors #p::empty_router() });
     }
-    quote!(#p::Route::new() #(#calls)* .finish())
+    quote!({
+        #[allow(non_camel_case_types, dead_code, unreachable_pub)]
+        mod __cors_fallback {
+            #(#fallbacks)*
+        }
+        #[allow(unused_imports)]
+        use __cors_fallback::*;
+        #(#lookups)*
+        #p::Route::new() #(#calls)* .finish()
+    })
+}
+
+/// The items that find one handler's spec (see [`with_cors`]).
+struct HandlerLookup<'a> {
+    /// `__cors_handler_N`: the fn and its companion (or the placeholder).
+    alias: syn::Ident,
+    /// `__CorsHandlerN`: the check whose message says to annotate the handler.
+    check: syn::Ident,
+    /// `__cors_N`: the module of the placeholder.
+    module: syn::Ident,
+    /// The handler's path without generic arguments, for the import.
+    import: Path,
+    /// Generic arguments of the last segment, for the value (`handler::<AppState>`).
+    arguments: Option<&'a syn::PathArguments>,
+    /// Name of the fn (last segment), given to the placeholder.
+    name: &'a syn::Ident,
+    /// The path as written, for messages.
+    shown: String,
+    span: Span,
+}
+
+impl<'a> HandlerLookup<'a> {
+    fn new(index: usize, handler: &'a Path, errors: &mut Errors) -> Option<Self> {
+        let last = handler.segments.last()?;
+        let init = handler.segments.iter().take(handler.segments.len() - 1);
+        if let Some(segment) = init.into_iter().find(|s| !s.arguments.is_none()) {
+            errors.push(
+                &segment.arguments,
+                "generic arguments go on the handler's name only; write e.g. `handler::<AppState>`",
+            );
+            return None;
+        }
+        let span = last.ident.span();
+        let mut import = handler.clone();
+        if let Some(segment) = import.segments.last_mut() {
+            segment.arguments = syn::PathArguments::None;
+        }
+        let shown = handler
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect::<Vec<_>>()
+            .join("::");
+        let shown = match handler.leading_colon {
+            Some(_) => format!("::{shown}"),
+            None => shown,
+        };
+        Some(HandlerLookup {
+            alias: format_ident!("__cors_handler_{}", index, span = span),
+            check: format_ident!("__CorsHandler{}", index, span = span),
+            module: format_ident!("__cors_{}", index),
+            import,
+            arguments: (!last.arguments.is_none()).then_some(&last.arguments),
+            name: &last.ident,
+            shown: shown.replace(['{', '}'], ""),
+            span,
+        })
+    }
+
+    /// The handler as a value: `__cors_handler_N` (with its generic arguments).
+    fn value(&self) -> TokenStream {
+        let alias = &self.alias;
+        let arguments = self.arguments;
+        quote_spanned!(self.span=> #alias #arguments)
+    }
+
+    /// `__CorsHandlerN::<__cors_handler_N>::spec(&__cors_handler_N)`, spanned at the handler.
+    fn spec(&self) -> TokenStream {
+        let (alias, check, value) = (&self.alias, &self.check, self.value());
+        quote_spanned!(self.span=> #check::<#alias>::spec(&#value))
+    }
+
+    /// The placeholder, inside `mod __cors_fallback`.
+    fn fallback(&self) -> TokenStream {
+        let (module, name, alias) = (&self.module, self.name, &self.alias);
+        quote! {
+            mod #module {
+                pub struct #name {}
+            }
+            pub use self::#module::#name as #alias;
+        }
+    }
+
+    /// The import and the check.
+    fn items(&self) -> TokenStream {
+        let p = private();
+        let (import, alias, check) = (&self.import, &self.alias, &self.check);
+        let message = format!(
+            "handler `{}` has no CORS policy; annotate it with `#[cors(...)]`",
+            self.shown
+        );
+        let label = "not annotated with `#[cors(...)]`";
+        let note = format!(
+            "every handler mounted with `with_cors!` needs a policy: put `#[cors(origins = [...])]`, `#[cors(policy = SomePolicy)]` or `#[cors(disable)]` above `fn {}`",
+            self.name
+        );
+        let import = quote_spanned!(self.span=> use #import as #alias;);
+        quote! {
+            #[allow(unused_imports)]
+            #import
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            trait #check<T> {
+                fn spec(&self) -> &'static #p::Spec;
+            }
+            #[allow(unknown_or_malformed_diagnostic_attributes)]
+            #[diagnostic::do_not_recommend]
+            impl<T: #p::Annotated, F> #check<T> for F {
+                fn spec(&self) -> &'static #p::Spec {
+                    &<T as #p::Annotated>::SPEC
+                }
+            }
+        }
+    }
 }

@@ -44,4 +44,5 @@ pub(crate) const POLICY_KEYS: &[&str] = &[
 ];
 
 /// Methods `with_cors!` accepts, as axum's `MethodRouter` names them.
-pub(crate) const ROUTE_METHODS: &[&str] = &["get", "head", "post", "put", "delete", "patch", "options"];
+pub(crate) const ROUTE_METHODS: &[&str] =
+    &["get", "head", "post", "put", "delete", "patch", "options"];

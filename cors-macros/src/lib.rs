@@ -34,7 +34,7 @@ mod validate;
 /// | `disable` | flag: no CORS for this handler, even inside a group policy | |
 ///
 /// ```
-/// use axum::{Json, Router, routing::get};
+/// use axum::{Json, Router};
 /// use cors_runtime::{cors, cors_policy, with_cors};
 ///
 /// #[cors_policy(origins = ["https://app.example.com"], credentials, headers = ["authorization"])]
@@ -53,7 +53,7 @@ mod validate;
 /// #[cors(policy = AuthPolicy, max_age = 60)]
 /// async fn delete_task() {}
 ///
-/// let app: Router = Router::new()
+/// let _app: Router = Router::new()
 ///     .route("/tasks", with_cors!(get(list_tasks).post(create_task)))
 ///     .route("/tasks/{id}", with_cors!(delete(delete_task)));
 /// ```
@@ -87,7 +87,7 @@ pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// async fn health() -> &'static str { "ok" }
 ///
-/// let public: Router = Router::new()
+/// let _public: Router = Router::new()
 ///     .route("/health", get(health))
 ///     .layer(PublicPolicy::layer());
 /// ```
@@ -115,8 +115,18 @@ pub fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// async fn describe() -> &'static str { "PUT, DELETE" }
 ///
-/// let app: Router = Router::new()
+/// let _app: Router = Router::new()
 ///     .route("/tasks/{id}", with_cors!(put(update_task).delete(delete_task).options(describe)));
+/// ```
+///
+/// A handler without `#[cors]` is a compile error on the handler:
+///
+/// ```text
+/// error[E0277]: handler `create_task` has no CORS policy; annotate it with `#[cors(...)]`
+///   --> src/main.rs:10:86
+///    |
+/// 10 |     .route("/tasks", with_cors!(get(list_tasks).post(create_task)));
+///    |                                                      ^^^^^^^^^^^ not annotated with `#[cors(...)]`
 /// ```
 #[proc_macro]
 pub fn with_cors(input: TokenStream) -> TokenStream {

@@ -61,11 +61,16 @@ impl Value {
 pub(crate) struct Arg {
     pub(crate) key: Ident,
     pub(crate) value: Value,
+    /// Position among the attribute's arguments: errors are reported in this order.
+    pub(crate) index: usize,
 }
 
 /// The arguments of `#[cors(...)]` or `#[cors_policy(...)]`.
 pub(crate) struct AttrArgs {
     pub(crate) args: Vec<Arg>,
+    /// False when an argument could not be parsed: its key is unknown, so "missing key" errors
+    /// would be guesses (and cascades) and are not reported.
+    pub(crate) complete: bool,
 }
 
 fn parse_elem(input: ParseStream<'_>) -> syn::Result<Elem> {
@@ -74,22 +79,35 @@ fn parse_elem(input: ParseStream<'_>) -> syn::Result<Elem> {
     } else if input.peek(Ident::peek_any) {
         Ok(Elem::Ident(input.call(Ident::parse_any)?))
     } else {
-        Err(input.error("expected a string literal or an identifier"))
+        Err(input.error(
+            "expected a list entry: a string such as `\"x-request-id\"` or a name such as `GET`",
+        ))
     }
+}
+
+fn parse_list(content: ParseStream<'_>) -> syn::Result<Vec<Elem>> {
+    let mut elems = Vec::new();
+    while !content.is_empty() {
+        elems.push(parse_elem(content)?);
+        if content.is_empty() {
+            break;
+        }
+        if !content.peek(Token![,]) {
+            return Err(content.error("expected `,` between list entries"));
+        }
+        content.parse::<Token![,]>()?;
+    }
+    Ok(elems)
 }
 
 fn parse_value(input: ParseStream<'_>) -> syn::Result<Value> {
     if input.peek(syn::token::Bracket) {
         let content;
         let bracket = syn::bracketed!(content in input);
-        let mut elems = Vec::new();
-        while !content.is_empty() {
-            elems.push(parse_elem(&content)?);
-            if content.is_empty() {
-                break;
-            }
-            content.parse::<Token![,]>()?;
-        }
+        let elems = parse_list(&content).inspect_err(|_| {
+            // Consume the rest, or syn reports the leftover tokens a second time.
+            while content.parse::<proc_macro2::TokenTree>().is_ok() {}
+        })?;
         Ok(Value::List(elems, bracket.span.join()))
     } else if input.peek(LitStr) {
         Ok(Value::Str(input.parse()?))
@@ -97,7 +115,10 @@ fn parse_value(input: ParseStream<'_>) -> syn::Result<Value> {
         Ok(Value::Int(input.parse()?))
     } else if input.peek(LitBool) {
         Ok(Value::Bool(input.parse()?))
-    } else if input.peek(Ident) && input.peek2(syn::token::Paren) && input.fork().parse::<Ident>()? == "env" {
+    } else if input.peek(Ident)
+        && input.peek2(syn::token::Paren)
+        && input.fork().parse::<Ident>()? == "env"
+    {
         let env: Ident = input.parse()?;
         let content;
         let paren = syn::parenthesized!(content in input);
@@ -122,57 +143,55 @@ fn skip_to_comma(input: ParseStream<'_>) {
 }
 
 impl AttrArgs {
-    /// Parses, recovering at the next `,` after a malformed value so that all errors are reported.
+    /// Parses, recovering at the next top-level `,` after a malformed argument, so that all
+    /// errors are reported.
     pub(crate) fn parse(tokens: TokenStream, errors: &mut crate::errors::Errors) -> AttrArgs {
-        let parser = |input: ParseStream<'_>| -> syn::Result<AttrArgs> {
+        let mut complete = true;
+        let parser = |input: ParseStream<'_>| -> syn::Result<Vec<Arg>> {
             let mut args = Vec::new();
+            let mut index = 0;
             while !input.is_empty() {
-                let key = match input.call(Ident::parse_any) {
-                    Ok(key) => key,
+                errors.at(index);
+                match parse_arg(input, index) {
+                    Ok(arg) => args.push(arg),
                     Err(e) => {
-                        errors.push_error(syn::Error::new(e.span(), "expected a key, such as `origins`"));
+                        errors.push_error(e);
+                        complete = false;
                         skip_to_comma(input);
-                        let _ = input.parse::<Option<Token![,]>>();
-                        continue;
                     }
-                };
-                let value = if input.peek(Token![=]) {
-                    input.parse::<Token![=]>()?;
-                    match parse_value(input) {
-                        Ok(value) => Some(value),
-                        Err(e) => {
-                            errors.push_error(e);
-                            skip_to_comma(input);
-                            None
-                        }
-                    }
-                } else if input.is_empty() || input.peek(Token![,]) {
-                    Some(Value::Flag)
-                } else {
-                    errors.push_error(input.error(format!(
-                        "expected `=` or `,` after `{key}`"
-                    )));
-                    skip_to_comma(input);
-                    None
-                };
-                if let Some(value) = value {
-                    args.push(Arg { key, value });
                 }
-                if input.is_empty() {
-                    break;
+                index += 1;
+                if !input.is_empty() {
+                    input.parse::<Token![,]>()?;
                 }
-                input.parse::<Token![,]>()?;
             }
-            Ok(AttrArgs { args })
+            Ok(args)
         };
-        match syn::parse::Parser::parse2(parser, tokens) {
-            Ok(args) => args,
-            Err(e) => {
-                errors.push_error(e);
-                AttrArgs { args: Vec::new() }
-            }
-        }
+        let args = syn::parse::Parser::parse2(parser, tokens).unwrap_or_else(|e| {
+            errors.push_error(e);
+            Vec::new()
+        });
+        AttrArgs { args, complete }
     }
+}
+
+/// `key`, `key = value`; the error leaves `input` inside the argument (the caller skips it).
+fn parse_arg(input: ParseStream<'_>, index: usize) -> syn::Result<Arg> {
+    let key = input
+        .call(Ident::parse_any)
+        .map_err(|e| syn::Error::new(e.span(), "expected a key, such as `origins`"))?;
+    let value = if input.peek(Token![=]) {
+        input.parse::<Token![=]>()?;
+        parse_value(input)?
+    } else if input.is_empty() || input.peek(Token![,]) {
+        Value::Flag
+    } else {
+        return Err(input.error(format!("expected `=` or `,` after `{key}`")));
+    };
+    if !input.is_empty() && !input.peek(Token![,]) {
+        return Err(input.error(format!("expected `,` after the value of `{key}`")));
+    }
+    Ok(Arg { key, value, index })
 }
 
 /// One `method(handler)` of `with_cors!`.
@@ -190,18 +209,26 @@ fn parse_call(input: ParseStream<'_>) -> syn::Result<MethodCall> {
     let method = input.call(Ident::parse_any)?;
     let content;
     syn::parenthesized!(content in input);
-    let handler = if content.peek(Token![|]) || content.peek(Token![async]) || content.peek(Token![move]) {
-        return Err(content.error(
-            "with_cors! takes handler fns annotated with #[cors(...)]; a closure cannot carry a policy, so write it as an `async fn` with `#[cors(...)]`",
+    if content.peek(Token![|])
+        || content.peek(Token![||])
+        || content.peek(Token![async])
+        || content.peek(Token![move])
+    {
+        let closure: syn::Expr = content.parse()?;
+        return Err(syn::Error::new_spanned(
+            closure,
+            "a closure cannot carry a CORS policy; write the handler as an `async fn` with `#[cors(...)]` and pass its name",
         ));
-    } else {
-        content.parse::<Path>().map_err(|e| {
-            syn::Error::new(e.span(), "expected the path of a handler fn annotated with #[cors(...)]")
-        })?
-    };
+    }
+    let handler = content.parse::<Path>().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            "expected the path of a handler fn annotated with `#[cors(...)]`",
+        )
+    })?;
     if !content.is_empty() {
         return Err(content.error(
-            "expected only the handler's path; apply layers to the result of with_cors!(..) instead",
+            "expected only the handler's path; apply layers to the result of `with_cors!(..)` instead",
         ));
     }
     Ok(MethodCall { method, handler })

@@ -5,7 +5,7 @@ use proc_macro2::Span;
 use syn::{Ident, Path};
 
 use crate::{
-    errors::Errors,
+    errors::{Errors, LAST},
     keys,
     parse::{Arg, AttrArgs, Elem, Value},
     rules::{self, OriginKind},
@@ -23,13 +23,6 @@ impl Attr {
         match self {
             Attr::Cors => keys::CORS_KEYS,
             Attr::Policy => keys::POLICY_KEYS,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Attr::Cors => "#[cors]",
-            Attr::Policy => "#[cors_policy]",
         }
     }
 }
@@ -68,30 +61,38 @@ fn is(key: &Ident, name: &str) -> bool {
     key == name
 }
 
-/// Checks the arguments of one attribute.
+/// Checks the arguments of one attribute. Errors come out in source order (see [`Errors::at`]).
 pub(crate) fn attr(attr: Attr, args: &AttrArgs, errors: &mut Errors) -> Spec {
     let mut spec = Spec::default();
-    let args = check_keys(attr, &args.args, errors);
+    let complete = args.complete;
+    let (args, all_known) = check_keys(attr, &args.args, errors);
     let find = |name: &str| args.iter().copied().find(|a| is(&a.key, name));
+    let check = |name: &str, errors: &mut Errors| {
+        let arg = find(name)?;
+        errors.at(arg.index);
+        Some(arg)
+    };
 
-    spec.credentials = find(keys::CREDENTIALS).and_then(|a| check_flag(a, errors));
-    spec.private_network = find(keys::PRIVATE_NETWORK).and_then(|a| check_flag(a, errors));
-    spec.allow_null_origin = find(keys::ALLOW_NULL_ORIGIN).and_then(|a| check_flag(a, errors));
+    spec.credentials = check(keys::CREDENTIALS, errors).and_then(|a| check_flag(a, errors));
+    spec.private_network = check(keys::PRIVATE_NETWORK, errors).and_then(|a| check_flag(a, errors));
+    spec.allow_null_origin =
+        check(keys::ALLOW_NULL_ORIGIN, errors).and_then(|a| check_flag(a, errors));
     spec.allow_insecure_origins =
-        find(keys::ALLOW_INSECURE_ORIGINS).and_then(|a| check_flag(a, errors));
-    spec.disable = find(keys::DISABLE).and_then(|a| check_flag(a, errors));
-    spec.max_age = find(keys::MAX_AGE).and_then(|a| check_max_age(a, errors));
-    spec.preflight_status = find(keys::PREFLIGHT_STATUS).and_then(|a| check_status(a, errors));
-    spec.policy = find(keys::POLICY).and_then(|a| check_policy(a, errors));
-    spec.methods = find(keys::METHODS).and_then(|a| check_methods(a, errors));
-    spec.headers = find(keys::HEADERS).and_then(|a| check_headers(a, errors, false));
-    spec.expose = find(keys::EXPOSE).and_then(|a| check_headers(a, errors, true));
-    let origins_arg = find(keys::ORIGINS);
+        check(keys::ALLOW_INSECURE_ORIGINS, errors).and_then(|a| check_flag(a, errors));
+    spec.disable = check(keys::DISABLE, errors).and_then(|a| check_flag(a, errors));
+    spec.max_age = check(keys::MAX_AGE, errors).and_then(|a| check_max_age(a, errors));
+    spec.preflight_status =
+        check(keys::PREFLIGHT_STATUS, errors).and_then(|a| check_status(a, errors));
+    spec.policy = check(keys::POLICY, errors).and_then(|a| check_policy(a, errors));
+    spec.methods = check(keys::METHODS, errors).and_then(|a| check_methods(a, errors));
+    spec.headers = check(keys::HEADERS, errors).and_then(|a| check_headers(a, errors, false));
+    spec.expose = check(keys::EXPOSE, errors).and_then(|a| check_headers(a, errors, true));
+    let origins_arg = check(keys::ORIGINS, errors);
     spec.origins = origins_arg.and_then(|a| check_origins(a, &spec, errors));
 
     if spec.disable == Some(true) {
-        if let Some(other) = args.iter().find(|a| !is(&a.key, keys::DISABLE)) {
-            errors.push(
+        for other in args.iter().filter(|a| !is(&a.key, keys::DISABLE)) {
+            errors.at(other.index).push(
                 &other.key,
                 format!(
                     "`disable` turns CORS off for this handler, so `{}` has no effect; remove it",
@@ -101,30 +102,30 @@ pub(crate) fn attr(attr: Attr, args: &AttrArgs, errors: &mut Errors) -> Spec {
         }
         return spec;
     }
-    if origins_arg.is_none() && spec.policy.is_none() {
-        errors.push_at(
+    // An unknown or unparsable argument may be a misspelled `origins`: do not guess.
+    if origins_arg.is_none() && spec.policy.is_none() && all_known && complete {
+        errors.at(LAST).push_at(
             Span::call_site(),
-            format!(
-                "{} needs `origins`; add `origins = [\"https://app.example.com\"]`, `origins = \"*\"`{}",
-                attr.name(),
-                if attr == Attr::Cors {
-                    " or `policy = SomePolicy`"
-                } else {
-                    ""
-                }
-            ),
+            match attr {
+                Attr::Cors => "#[cors] needs `origins`; add `origins = [\"https://app.example.com\"]`, `origins = \"*\"` or `policy = SomePolicy`",
+                Attr::Policy => "#[cors_policy] needs `origins`; add `origins = [\"https://app.example.com\"]` or `origins = \"*\"`",
+            },
         );
     }
     check_cross_keys(&args, &spec, errors);
     spec
 }
 
-/// Unknown and duplicate keys; returns the known, first occurrences.
-fn check_keys<'a>(attr: Attr, args: &'a [Arg], errors: &mut Errors) -> Vec<&'a Arg> {
+/// Unknown and duplicate keys; returns the known, first occurrences, and whether every key was
+/// known.
+fn check_keys<'a>(attr: Attr, args: &'a [Arg], errors: &mut Errors) -> (Vec<&'a Arg>, bool) {
     let mut seen: Vec<&Arg> = Vec::new();
+    let mut all_known = true;
     for arg in args {
+        errors.at(arg.index);
         let name = arg.key.to_string();
         if !attr.keys().contains(&name.as_str()) {
+            all_known = false;
             let hint = match name.as_str() {
                 "origin" | "allow_origin" | "allowed_origins" => " (did you mean `origins`?)",
                 "method" | "allow_methods" => " (did you mean `methods`?)",
@@ -154,7 +155,7 @@ fn check_keys<'a>(attr: Attr, args: &'a [Arg], errors: &mut Errors) -> Vec<&'a A
         }
         seen.push(arg);
     }
-    seen
+    (seen, all_known)
 }
 
 fn check_flag(arg: &Arg, errors: &mut Errors) -> Option<bool> {
@@ -240,33 +241,42 @@ fn check_policy(arg: &Arg, errors: &mut Errors) -> Option<(Path, Span)> {
     }
 }
 
-/// `"*"` or a list; the error for other forms.
-fn star_or_list<'a>(arg: &'a Arg, example: &str, errors: &mut Errors) -> Option<Result<(), &'a [Elem]>> {
-    match &arg.value {
-        Value::Str(s) if s.value() == "*" => Some(Ok(())),
-        Value::List(elems, _) => Some(Err(elems)),
-        Value::Str(s) => {
-            errors.push(
-                s,
-                format!(
-                    "`{key}` takes a list; write `{key} = [{}]`",
-                    quote_str(&s.value()),
-                    key = arg.key
-                ),
-            );
-            None
-        }
-        other => {
-            errors.push_at(
-                other.span(&arg.key),
-                format!(
-                    "`{key}` takes a list or `\"*\"`; write e.g. `{key} = {example}`",
-                    key = arg.key
-                ),
-            );
-            None
-        }
+/// `"*"` or a list; the error for other forms. `entry` writes one list entry, for the fix
+/// of a single value given without brackets.
+fn star_or_list<'a>(
+    arg: &'a Arg,
+    example: &str,
+    entry: fn(&str) -> String,
+    errors: &mut Errors,
+) -> Option<Result<(), &'a [Elem]>> {
+    let single = match &arg.value {
+        Value::Str(s) if s.value() == "*" => return Some(Ok(())),
+        Value::List(elems, _) => return Some(Err(elems)),
+        Value::Str(s) => Some(s.value()),
+        Value::Path(p) => p.get_ident().map(Ident::to_string),
+        _ => None,
+    };
+    let key = &arg.key;
+    let message = match single {
+        Some(value) => format!("`{key}` takes a list; write `{key} = [{}]`", entry(&value)),
+        None => format!("`{key}` takes a list or `\"*\"`; write e.g. `{key} = {example}`"),
+    };
+    errors.push_at(arg.value.span(key), message);
+    None
+}
+
+/// A method as a list entry: `PATCH` if it is an identifier, else a string.
+fn method_entry(value: &str) -> String {
+    if !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        value.to_owned()
+    } else {
+        quote_str(value)
     }
+}
+
+/// A header name as a list entry: always a string, `_` read as `-`.
+fn header_entry(value: &str) -> String {
+    quote_str(&value.replace('_', "-"))
 }
 
 fn quote_str(s: &str) -> String {
@@ -274,7 +284,7 @@ fn quote_str(s: &str) -> String {
 }
 
 fn check_methods(arg: &Arg, errors: &mut Errors) -> Option<NamesSpec> {
-    let elems = match star_or_list(arg, "[GET, PUT]", errors)? {
+    let elems = match star_or_list(arg, "[GET, PUT]", method_entry, errors)? {
         Ok(()) => return Some(NamesSpec::Any),
         Err(elems) => elems,
     };
@@ -283,7 +293,10 @@ fn check_methods(arg: &Arg, errors: &mut Errors) -> Option<NamesSpec> {
     for elem in elems {
         let name = elem.value();
         if name == "*" {
-            errors.push_at(elem.span(), "`\"*\"` must stand alone; write `methods = \"*\"`");
+            errors.push_at(
+                elem.span(),
+                "`\"*\"` must stand alone; write `methods = \"*\"`",
+            );
             ok = false;
             continue;
         }
@@ -293,7 +306,10 @@ fn check_methods(arg: &Arg, errors: &mut Errors) -> Option<NamesSpec> {
             continue;
         }
         if out.contains(&name) {
-            errors.push_at(elem.span(), format!("duplicate method `{name}`; list it once"));
+            errors.push_at(
+                elem.span(),
+                format!("duplicate method `{name}`; list it once"),
+            );
             ok = false;
             continue;
         }
@@ -312,7 +328,7 @@ fn check_headers(arg: &Arg, errors: &mut Errors, expose: bool) -> Option<NamesSp
     } else {
         "[\"content-type\", \"authorization\"]"
     };
-    let elems = match star_or_list(arg, example, errors)? {
+    let elems = match star_or_list(arg, example, header_entry, errors)? {
         Ok(()) => return Some(NamesSpec::Any),
         Err(elems) => elems,
     };
@@ -323,8 +339,9 @@ fn check_headers(arg: &Arg, errors: &mut Errors, expose: bool) -> Option<NamesSp
             errors.push_at(
                 elem.span(),
                 format!(
-                    "header names are strings; write `{}`",
-                    quote_str(&elem.value().replace('_', "-"))
+                    "header `{}` is not a string; write `{}`",
+                    elem.value(),
+                    header_entry(&elem.value())
                 ),
             );
             ok = false;
@@ -347,7 +364,12 @@ fn check_headers(arg: &Arg, errors: &mut Errors, expose: bool) -> Option<NamesSp
         match checked {
             Ok(name) => {
                 if out.contains(&name) {
-                    errors.push(lit, format!("duplicate header `{name}`; list it once (names are case-insensitive)"));
+                    let note = if raw == name {
+                        ""
+                    } else {
+                        " (header names are case-insensitive)"
+                    };
+                    errors.push(lit, format!("duplicate header `{raw}`{note}; list it once"));
                     ok = false;
                 } else {
                     out.push(name);
@@ -413,7 +435,13 @@ fn check_origin_list(
     let mut ok = true;
     for elem in elems {
         let Elem::Str(lit) = elem else {
-            errors.push_at(elem.span(), "origins are strings; write e.g. `\"https://app.example.com\"`");
+            errors.push_at(
+                elem.span(),
+                format!(
+                    "origin `{}` is not a string; write e.g. `\"https://app.example.com\"`",
+                    elem.value()
+                ),
+            );
             ok = false;
             continue;
         };
@@ -462,7 +490,7 @@ fn check_origin_flags(
             "pattern `{value}` covers every site under a public suffix; name your registrable domain, e.g. `https://*.example.com`"
         ));
     }
-    if checked.insecure && credentials && spec.allow_insecure_origins != Some(true) {
+    if checked.insecure && credentials && spec.allow_insecure_origins != Some(true) && !based {
         return Err(format!(
             "origin `{value}` is plain http and not loopback, so with `credentials` any network attacker could use it; use https, or add the flag `allow_insecure_origins`"
         ));
@@ -474,18 +502,17 @@ fn check_origin_flags(
 fn check_cross_keys(args: &[&Arg], spec: &Spec, errors: &mut Errors) {
     let find = |name: &str| args.iter().copied().find(|a| is(&a.key, name));
     if spec.credentials == Some(true) {
-        let cred = find(keys::CREDENTIALS).map(|a| a.key.clone());
         if matches!(spec.origins, Some(OriginsSpec::Any)) {
-            if let Some(key) = &cred {
-                errors.push(
-                    key,
+            if let Some(arg) = find(keys::CREDENTIALS) {
+                errors.at(arg.index).push(
+                    &arg.key,
                     "`credentials` cannot be combined with `origins = \"*\"`; list the allowed origins",
                 );
             }
         }
         if matches!(spec.expose, Some(NamesSpec::Any)) {
             if let Some(arg) = find(keys::EXPOSE) {
-                errors.push_at(
+                errors.at(arg.index).push_at(
                     arg.value.span(&arg.key),
                     "`expose = \"*\"` cannot be combined with `credentials` (browsers then read it as a header named `*`); list the exposed headers",
                 );

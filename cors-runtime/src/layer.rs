@@ -4,10 +4,7 @@ use std::{
     fmt,
     future::Future,
     pin::Pin,
-    sync::{
-        atomic::{AtomicU8, Ordering},
-        Arc,
-    },
+    sync::Arc,
     task::{ready, Context, Poll},
 };
 
@@ -67,29 +64,23 @@ impl<S> Layer<S> for CorsLayer {
         Cors {
             inner,
             policy: self.policy.clone(),
-            route_preflights: Arc::new(AtomicU8::new(UNKNOWN)),
         }
     }
 }
 
-/// Whether the wrapped endpoint answers preflights itself (a `with_cors!` route): not known
-/// until the first preflight has been forwarded to it.
-const UNKNOWN: u8 = 0;
-const ROUTE_ANSWERS: u8 = 1;
-const GROUP_ANSWERS: u8 = 2;
-
 /// The service of [`CorsLayer`].
 ///
 /// `Router::layer` wraps each endpoint of each route (every method handler and the fallback)
-/// separately. The first preflight an endpoint receives is forwarded to it, marked: a
-/// `with_cors!` route answers with its handler's policy (which beats the group's). Any other
-/// endpoint (a plain axum route, whose preflight lands in its 405 fallback) does not, and from
-/// then on the group answers that endpoint's preflights at once, without calling it.
+/// separately. Requests are marked before they are passed on, so that a `with_cors!` route
+/// (or an inner group layer) can answer for itself: its answer beats the group's. A preflight
+/// is therefore passed to the endpoint too, and its response is replaced by the group's answer
+/// unless the route answered it. Layers between the group layer and the route (authentication)
+/// thus see preflights; wrap them in [`skip_preflights`](crate::skip_preflights) so they let
+/// them through to the route.
 #[derive(Clone)]
 pub struct Cors<S> {
     inner: S,
     policy: Arc<Policy>,
-    route_preflights: Arc<AtomicU8>,
 }
 
 impl<S: fmt::Debug> fmt::Debug for Cors<S> {
@@ -139,33 +130,15 @@ where
         } else {
             (self.decide(preflight, req.headers(), None), req)
         };
-        if let Kind::Preflight(answer) = kind {
-            if self.route_preflights.load(Ordering::Relaxed) == GROUP_ANSWERS {
-                return ResponseFuture {
-                    state: State::Answered {
-                        answer: Some(answer),
-                    },
-                    policy: self.policy.clone(),
-                };
-            }
-            req.extensions_mut().insert(InGroup);
-            return ResponseFuture {
-                state: State::Forwarded {
-                    future: self.inner.call(req),
-                    kind: Some(Kind::Preflight(answer)),
-                    learn: Some(self.route_preflights.clone()),
-                },
-                policy: self.policy.clone(),
-            };
-        }
+        // An outer group layer marked the request: this (inner, more specific) layer's answers
+        // must be left alone by it.
+        let nested = req.extensions().get::<InGroup>().is_some();
         // Routes with their own policy (`with_cors!`) answer for themselves when they see this.
         req.extensions_mut().insert(InGroup);
         ResponseFuture {
-            state: State::Forwarded {
-                future: self.inner.call(req),
-                kind: Some(kind),
-                learn: None,
-            },
+            future: self.inner.call(req),
+            kind: Some(kind),
+            nested,
             policy: self.policy.clone(),
         }
     }
@@ -197,24 +170,10 @@ pin_project! {
     /// Response future of [`Cors`].
     pub struct ResponseFuture<F> {
         #[pin]
-        state: State<F>,
+        future: F,
+        kind: Option<Kind>,
+        nested: bool,
         policy: Arc<Policy>,
-    }
-}
-
-pin_project! {
-    #[project = StateProj]
-    enum State<F> {
-        /// The group answered a preflight without calling the endpoint.
-        Answered { answer: Option<Result<Response, Rejection>> },
-        /// The endpoint runs; its response is decorated (or, for a preflight, replaced unless
-        /// the route answered it).
-        Forwarded {
-            #[pin]
-            future: F,
-            kind: Option<Kind>,
-            learn: Option<Arc<AtomicU8>>,
-        },
     }
 }
 
@@ -234,33 +193,22 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let (future, kind, learn) = match this.state.project() {
-            StateProj::Answered { answer } => {
-                let answer = answer
-                    .take()
-                    .expect("ResponseFuture polled after completion");
-                return Poll::Ready(Ok(answer.unwrap_or_else(Rejection::into_response)));
-            }
-            StateProj::Forwarded { future, kind, learn } => (future, kind, learn),
-        };
-        let mut response = ready!(future.poll(cx))?;
-        let route_answered = response.extensions().get::<RouteAnswered>().is_some();
-        if let Some(learn) = learn.take() {
-            let mode = if route_answered {
-                ROUTE_ANSWERS
-            } else {
-                GROUP_ANSWERS
-            };
-            let _ = learn.compare_exchange(UNKNOWN, mode, Ordering::Relaxed, Ordering::Relaxed);
+        let mut response = ready!(this.future.poll(cx))?;
+        if response.extensions().get::<RouteAnswered>().is_some() {
+            // A more specific policy answered (or deliberately did not).
+            return Poll::Ready(Ok(response));
         }
-        match kind.take() {
-            Some(Kind::Preflight(answer)) if !route_answered => {
-                return Poll::Ready(Ok(answer.unwrap_or_else(Rejection::into_response)));
+        match this.kind.take() {
+            Some(Kind::Preflight(answer)) => {
+                response = answer.unwrap_or_else(Rejection::into_response);
             }
-            Some(Kind::Actual(decision)) if !route_answered => {
+            Some(Kind::Actual(decision)) => {
                 this.policy.decorate(decision, response.headers_mut());
             }
-            _ => {}
+            None => {}
+        }
+        if *this.nested {
+            response.extensions_mut().insert(RouteAnswered);
         }
         Poll::Ready(Ok(response))
     }

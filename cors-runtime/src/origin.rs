@@ -10,6 +10,9 @@ use crate::{
     PolicyError,
 };
 
+/// Longest `Origin` value considered at all.
+pub(crate) const MAX_ORIGIN_LEN: usize = 300;
+
 /// A wildcard-subdomain pattern split as `scheme://` + labels + `.domain[:port]`.
 #[derive(Clone, Debug)]
 pub(crate) struct Wildcard {
@@ -175,6 +178,11 @@ impl OriginMatcher {
     /// The `Access-Control-Allow-Origin` value for this request's origin, or `None` when the
     /// origin is not allowed. `parts` is only read for predicates.
     pub(crate) fn allow(&self, origin: &HeaderValue, parts: Option<&Parts>) -> Option<HeaderValue> {
+        if origin.len() > MAX_ORIGIN_LEN {
+            // Longer than any serialized origin (scheme, 253-byte host, port): never allowed,
+            // never echoed, never passed to a predicate.
+            return None;
+        }
         match self {
             OriginMatcher::Any => Some(HeaderValue::from_static("*")),
             OriginMatcher::List { exact, wildcards } => {
@@ -195,5 +203,106 @@ impl OriginMatcher {
                 _ => None,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(list: &'static [&'static str]) -> OriginMatcher {
+        OriginMatcher::new(&Spec {
+            origins: Origins::List(list),
+            allow_null_origin: true,
+            ..Spec::DEFAULT
+        })
+        .unwrap()
+    }
+
+    fn allows(m: &OriginMatcher, origin: &[u8]) -> Option<Vec<u8>> {
+        let origin = HeaderValue::from_bytes(origin).unwrap();
+        m.allow(&origin, None).map(|v| v.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn exact_origins_compare_bytes() {
+        let m = matcher(&["https://b.example", "https://a.example", "http://localhost:3000"]);
+        for ok in ["https://a.example", "https://b.example", "http://localhost:3000"] {
+            assert_eq!(allows(&m, ok.as_bytes()).as_deref(), Some(ok.as_bytes()));
+        }
+        for bad in [
+            "https://a.example/",
+            "https://A.example",
+            "https://a.example:443",
+            "http://a.example",
+            "https://a.example.",
+            "https://c.example",
+            "null",
+            "",
+            "https://a.examplex",
+        ] {
+            assert_eq!(allows(&m, bad.as_bytes()), None, "{bad}");
+        }
+        assert_eq!(allows(&m, b"https://a.example\xff"), None);
+    }
+
+    #[test]
+    fn patterns_match_subdomains_only() {
+        let m = matcher(&["https://*.example.com"]);
+        assert!(allows(&m, b"https://a.example.com").is_some());
+        assert!(allows(&m, b"https://a.b.example.com").is_some());
+        for bad in [
+            "https://example.com",
+            "https://evilexample.com",
+            "https://a.example.com.evil.com",
+            "http://a.example.com",
+            "https://a.example.com:8443",
+            "https://a.example.com%60.evil.com",
+            "https://.example.com",
+        ] {
+            assert_eq!(allows(&m, bad.as_bytes()), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn null_needs_the_flag() {
+        assert!(allows(&matcher(&["null"]), b"null").is_some());
+        let error = OriginMatcher::new(&Spec {
+            origins: Origins::List(&["null"]),
+            ..Spec::DEFAULT
+        })
+        .unwrap_err();
+        assert!(error.message().contains("allow_null_origin"), "{error}");
+    }
+
+    #[test]
+    fn env_lists_are_validated_with_the_variable_named() {
+        std::env::set_var("CORS_RUNTIME_UNIT_ORIGINS", " https://a.example , https://*.b.example ");
+        let m = OriginMatcher::new(&Spec {
+            origins: Origins::Env("CORS_RUNTIME_UNIT_ORIGINS"),
+            ..Spec::DEFAULT
+        })
+        .unwrap();
+        assert!(allows(&m, b"https://a.example").is_some());
+        assert!(allows(&m, b"https://x.b.example").is_some());
+        assert!(allows(&m, b"https://b.example").is_none());
+
+        std::env::set_var("CORS_RUNTIME_UNIT_BAD", "https://a.example,https://b.example/");
+        let error = OriginMatcher::new(&Spec {
+            origins: Origins::Env("CORS_RUNTIME_UNIT_BAD"),
+            ..Spec::DEFAULT
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("CORS_RUNTIME_UNIT_BAD"), "{error}");
+        assert!(error.contains("https://b.example/"), "{error}");
+
+        let error = OriginMatcher::new(&Spec {
+            origins: Origins::Env("CORS_RUNTIME_UNIT_UNSET"),
+            ..Spec::DEFAULT
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("is not set"), "{error}");
     }
 }

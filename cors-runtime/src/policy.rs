@@ -389,11 +389,11 @@ impl Policy {
         let allow_origin = self
             .origins
             .allow(origin, parts)
-            .ok_or((Reason::Origin, None))?;
+            .ok_or((Reason::Origin, Some(origin.as_bytes())))?;
         let method = single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD)
             .ok_or((Reason::Method, None))?;
         if !self.allows_method(method.as_bytes()) {
-            return Err((Reason::Method, None));
+            return Err((Reason::Method, Some(method.as_bytes())));
         }
         let requested = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
         let allowed_names = match &self.headers {
@@ -469,7 +469,7 @@ pub(crate) struct Rejection {
     reason: Reason,
     vary: Option<Vary>,
     /// Escaped `[refused, origin, method, headers]`, rendered only when debug logging is on.
-    log: Option<[String; 4]>,
+    log: Option<Box<[String; 4]>>,
 }
 
 impl Rejection {
@@ -489,12 +489,12 @@ impl Rejection {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            [
+            Box::new([
                 detail.map(|d| Escaped(d).to_string()).unwrap_or_default(),
                 field(header::ORIGIN),
                 field(header::ACCESS_CONTROL_REQUEST_METHOD),
                 field(header::ACCESS_CONTROL_REQUEST_HEADERS),
-            ]
+            ])
         });
         Rejection {
             policy,
@@ -507,7 +507,8 @@ impl Rejection {
     /// Logs the rejection and builds its response: 403, a short plain-text reason, no
     /// `Access-Control-*` header, and `Vary` naming what the answer depended on.
     pub(crate) fn into_response(self) -> Response {
-        if let Some([refused, origin, method, headers]) = &self.log {
+        if let Some(log) = &self.log {
+            let [refused, origin, method, headers] = &**log;
             tracing::debug!(
                 target: "cors_runtime",
                 policy = self.policy,

@@ -224,7 +224,9 @@ where
         let in_group = req.extensions().get::<InGroup>().is_some();
         let method = single(req.headers(), &header::ACCESS_CONTROL_REQUEST_METHOD);
         let policy = method.and_then(|m| self.policy_for(m.as_bytes()));
+        let answered = policy.is_some();
         let mut response = match policy {
+            // No annotated handler behind this method: an outer group policy (if any) answers.
             None => Rejection::new("", Reason::NoHandler, None, req.headers(), None).into_response(),
             Some(policy) if policy.needs_parts() => {
                 let (parts, _) = req.into_parts();
@@ -236,7 +238,7 @@ where
                 .preflight(req.headers(), None)
                 .unwrap_or_else(Rejection::into_response),
         };
-        if in_group {
+        if in_group && answered {
             response.extensions_mut().insert(RouteAnswered);
         }
         PreflightFuture::Ready(Some(response))

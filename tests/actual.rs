@@ -1,0 +1,458 @@
+//! Actual (non-preflight) responses, for handler policies (`with_cors!`) and group layers
+//! (`Policy::layer()`): the CORS headers on every response (errors, rejections and panics
+//! included), `Vary` merging, and requests whose origin is not allowed.
+
+mod common;
+
+use axum::{
+    body::Body,
+    extract::State,
+    http::{header, HeaderValue, Request, StatusCode},
+    response::IntoResponse,
+    routing::{get, post},
+    Json, Router,
+};
+use common::{actual, plain, send, send_request, Hits, APP, EVIL};
+use cors_runtime::{cors, cors_policy, with_cors};
+use serde::Deserialize;
+use tower_http::catch_panic::CatchPanicLayer;
+
+// --- handlers: annotated, and mounted either with `with_cors!` or plainly under a group -----
+
+#[cors(origins = ["https://app.example.com"], credentials, expose = ["x-request-id"])]
+async fn show(State(hits): State<Hits>) -> impl IntoResponse {
+    hits.hit();
+    ([("x-request-id", "42")], "task")
+}
+
+#[cors(origins = ["https://app.example.com"], credentials, expose = ["x-request-id"])]
+async fn vary_encoding(State(hits): State<Hits>) -> impl IntoResponse {
+    hits.hit();
+    ([(header::VARY, "accept-encoding")], "encoded")
+}
+
+#[cors(origins = ["https://app.example.com"], credentials, expose = ["x-request-id"])]
+async fn vary_origin(State(hits): State<Hits>) -> impl IntoResponse {
+    hits.hit();
+    ([(header::VARY, "Origin")], "by origin")
+}
+
+#[cors(origins = ["https://app.example.com"], credentials, expose = ["x-request-id"])]
+async fn vary_star(State(hits): State<Hits>) -> impl IntoResponse {
+    hits.hit();
+    ([(header::VARY, "*")], "anything")
+}
+
+/// A task to create.
+#[derive(Deserialize)]
+struct NewTask {
+    title: String,
+}
+
+#[cors(origins = ["https://app.example.com"], credentials, expose = ["x-request-id"], headers = ["content-type"])]
+async fn create(State(hits): State<Hits>, Json(task): Json<NewTask>) -> String {
+    hits.hit();
+    task.title
+}
+
+#[cors(origins = ["https://app.example.com"], credentials, expose = ["x-request-id"])]
+async fn failing(State(hits): State<Hits>) -> Result<&'static str, (StatusCode, &'static str)> {
+    hits.hit();
+    Err((StatusCode::INTERNAL_SERVER_ERROR, "database unavailable"))
+}
+
+#[cors(origins = ["https://app.example.com"], credentials, expose = ["x-request-id"])]
+async fn panicking(State(hits): State<Hits>) -> &'static str {
+    hits.hit();
+    panic!("handler bug")
+}
+
+#[cors_policy(origins = ["https://app.example.com"], credentials, expose = ["x-request-id"], headers = ["content-type"])]
+struct Group;
+
+/// Every handler with its own policy.
+fn handler_app(hits: &Hits) -> Router {
+    Router::new()
+        .route("/show", with_cors!(get(show)))
+        .route("/vary-encoding", with_cors!(get(vary_encoding)))
+        .route("/vary-origin", with_cors!(get(vary_origin)))
+        .route("/vary-star", with_cors!(get(vary_star)))
+        .route("/create", with_cors!(post(create)))
+        .route("/fail", with_cors!(get(failing)))
+        .route("/panic", with_cors!(get(panicking)))
+        .with_state(hits.clone())
+}
+
+/// The same handlers as plain axum routes under the group policy.
+fn group_app(hits: &Hits) -> Router {
+    Router::new()
+        .route("/show", get(show))
+        .route("/vary-encoding", get(vary_encoding))
+        .route("/vary-origin", get(vary_origin))
+        .route("/vary-star", get(vary_star))
+        .route("/create", post(create))
+        .route("/fail", get(failing))
+        .route("/panic", get(panicking))
+        .layer(CatchPanicLayer::new())
+        .layer(Group::layer())
+        .with_state(hits.clone())
+}
+
+// --- checks shared by both set-ups ----------------------------------------------------------
+
+async fn check_allowed_origin_gets_cors_headers(app: Router, hits: &Hits) {
+    let reply = send(app, actual("GET", "/show", APP)).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body_text(), "task");
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    assert_eq!(
+        reply.header("access-control-expose-headers"),
+        Some("x-request-id")
+    );
+    assert_eq!(reply.header("x-request-id"), Some("42"));
+    reply.assert_vary_has(&["origin"]);
+    // Preflight-only headers never appear on actual responses.
+    assert_eq!(reply.header("access-control-allow-methods"), None);
+    assert_eq!(reply.header("access-control-max-age"), None);
+    assert_eq!(hits.count(), 1);
+}
+
+async fn check_handler_vary_is_kept_and_origin_appended(app: Router) {
+    let reply = send(app, actual("GET", "/vary-encoding", APP)).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(reply.vary(), ["accept-encoding", "origin"]);
+}
+
+async fn check_vary_origin_set_by_the_handler_is_not_repeated(app: Router) {
+    let reply = send(app, actual("GET", "/vary-origin", APP)).await;
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(reply.vary(), ["origin"]);
+    reply.assert_vary_has_no_duplicates();
+}
+
+async fn check_vary_star_is_left_alone(app: Router) {
+    let reply = send(app, actual("GET", "/vary-star", APP)).await;
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(reply.vary(), ["*"]);
+}
+
+async fn check_extractor_rejection_keeps_cors_headers(app: Router, hits: &Hits) {
+    let bad_json = actual("POST", "/create", APP)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{not json"))
+        .unwrap();
+    let reply = send_request(app.clone(), bad_json).await;
+    assert!(reply.status.is_client_error(), "{}", reply.status);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    reply.assert_vary_has(&["origin"]);
+
+    let no_content_type = actual("POST", "/create", APP)
+        .body(Body::from(r#"{"title":"x"}"#))
+        .unwrap();
+    let reply = send_request(app.clone(), no_content_type).await;
+    assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(hits.count(), 0, "the handler body never ran");
+
+    let good = actual("POST", "/create", APP)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"title":"write tests"}"#))
+        .unwrap();
+    let reply = send_request(app, good).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body_text(), "write tests");
+    assert_eq!(reply.allow_origin(), Some(APP));
+}
+
+async fn check_handler_error_keeps_cors_headers(app: Router) {
+    let reply = send(app, actual("GET", "/fail", APP)).await;
+    assert_eq!(reply.status, 500);
+    assert_eq!(reply.body_text(), "database unavailable");
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    reply.assert_vary_has(&["origin"]);
+}
+
+async fn check_handler_panic_is_500_with_cors_headers(app: Router, hits: &Hits) {
+    let reply = send(app, actual("GET", "/panic", APP)).await;
+    assert_eq!(reply.status, 500);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    reply.assert_vary_has(&["origin"]);
+    assert_eq!(hits.count(), 1);
+}
+
+async fn check_disallowed_origin_gets_no_cors_headers_but_the_handler_runs(
+    app: Router,
+    hits: &Hits,
+) {
+    let reply = send(app, actual("GET", "/show", EVIL)).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body_text(), "task");
+    reply.assert_no_cors_headers();
+    // The answer depended on the origin: caches must know.
+    reply.assert_vary_has(&["origin"]);
+    assert_eq!(hits.count(), 1);
+}
+
+async fn check_absent_origin_gets_no_cors_headers_but_the_handler_runs(app: Router, hits: &Hits) {
+    let reply = send(app, plain("GET", "/show")).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body_text(), "task");
+    reply.assert_no_cors_headers();
+    reply.assert_vary_has(&["origin"]);
+    assert_eq!(hits.count(), 1);
+}
+
+async fn check_several_origin_headers_get_no_cors_headers(app: Router, hits: &Hits) {
+    let reply = send(app, actual("GET", "/show", APP).header("origin", APP)).await;
+    assert_eq!(reply.status, 200);
+    reply.assert_no_cors_headers();
+    assert_eq!(hits.count(), 1);
+}
+
+async fn check_hostile_origins_get_no_cors_headers(app: Router, hits: &Hits) {
+    let mut request = plain("GET", "/show").body(Body::empty()).unwrap();
+    request.headers_mut().insert(
+        header::ORIGIN,
+        HeaderValue::from_bytes(b"https://app.example.com\x80\xff").unwrap(),
+    );
+    let reply = send_request(app.clone(), request).await;
+    assert_eq!(reply.status, 200);
+    reply.assert_no_cors_headers();
+
+    let huge = format!("{APP}{}", "a".repeat(64 * 1024));
+    let reply = send(app, actual("GET", "/show", &huge)).await;
+    assert_eq!(reply.status, 200);
+    reply.assert_no_cors_headers();
+    assert_eq!(hits.count(), 2);
+}
+
+// --- handler policies -----------------------------------------------------------------------
+
+#[tokio::test]
+async fn allowed_origin_gets_allow_origin_credentials_and_expose_headers_from_handler_policy() {
+    let hits = Hits::default();
+    check_allowed_origin_gets_cors_headers(handler_app(&hits), &hits).await;
+}
+
+#[tokio::test]
+async fn head_request_to_a_get_handler_gets_the_cors_headers_of_its_policy() {
+    let hits = Hits::default();
+    let reply = send(handler_app(&hits), actual("HEAD", "/show", APP)).await;
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.is_empty());
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(hits.count(), 1);
+}
+
+#[tokio::test]
+async fn handler_vary_is_kept_and_origin_appended_by_handler_policy() {
+    check_handler_vary_is_kept_and_origin_appended(handler_app(&Hits::default())).await;
+}
+
+#[tokio::test]
+async fn vary_origin_set_by_the_handler_is_not_repeated_by_handler_policy() {
+    check_vary_origin_set_by_the_handler_is_not_repeated(handler_app(&Hits::default())).await;
+}
+
+#[tokio::test]
+async fn vary_star_is_left_alone_by_handler_policy() {
+    check_vary_star_is_left_alone(handler_app(&Hits::default())).await;
+}
+
+#[tokio::test]
+async fn extractor_rejection_keeps_cors_headers_of_handler_policy() {
+    let hits = Hits::default();
+    check_extractor_rejection_keeps_cors_headers(handler_app(&hits), &hits).await;
+}
+
+#[tokio::test]
+async fn handler_error_keeps_cors_headers_of_handler_policy() {
+    check_handler_error_keeps_cors_headers(handler_app(&Hits::default())).await;
+}
+
+#[tokio::test]
+async fn handler_panic_is_answered_500_with_cors_headers_of_handler_policy() {
+    let hits = Hits::default();
+    check_handler_panic_is_500_with_cors_headers(handler_app(&hits), &hits).await;
+}
+
+#[tokio::test]
+async fn handler_panic_under_catch_panic_layer_keeps_cors_headers_of_handler_policy() {
+    let hits = Hits::default();
+    let app = handler_app(&hits).layer(CatchPanicLayer::new());
+    check_handler_panic_is_500_with_cors_headers(app, &hits).await;
+}
+
+#[tokio::test]
+async fn disallowed_origin_gets_no_cors_headers_but_the_handler_runs_with_handler_policy() {
+    let hits = Hits::default();
+    check_disallowed_origin_gets_no_cors_headers_but_the_handler_runs(handler_app(&hits), &hits)
+        .await;
+}
+
+#[tokio::test]
+async fn absent_origin_gets_no_cors_headers_but_the_handler_runs_with_handler_policy() {
+    let hits = Hits::default();
+    check_absent_origin_gets_no_cors_headers_but_the_handler_runs(handler_app(&hits), &hits).await;
+}
+
+#[tokio::test]
+async fn several_origin_headers_get_no_cors_headers_from_handler_policy() {
+    let hits = Hits::default();
+    check_several_origin_headers_get_no_cors_headers(handler_app(&hits), &hits).await;
+}
+
+#[tokio::test]
+async fn hostile_origins_get_no_cors_headers_from_handler_policy() {
+    let hits = Hits::default();
+    check_hostile_origins_get_no_cors_headers(handler_app(&hits), &hits).await;
+}
+
+#[cors(origins = "*", expose = "*")]
+async fn public() -> &'static str {
+    "public"
+}
+
+#[tokio::test]
+async fn any_origin_policy_answers_actual_requests_with_a_literal_star() {
+    let app = Router::new().route("/public", with_cors!(get(public)));
+    let reply = send(app, actual("GET", "/public", EVIL)).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.allow_origin(), Some("*"));
+    assert_eq!(reply.header("access-control-expose-headers"), Some("*"));
+    assert_eq!(reply.header("access-control-allow-credentials"), None);
+}
+
+fn beta_origin(origin: &HeaderValue, parts: &axum::http::request::Parts) -> bool {
+    origin == "https://beta.example.org" && parts.headers.contains_key("x-beta")
+}
+
+#[cors(origins = beta_origin)]
+async fn beta() -> &'static str {
+    "beta"
+}
+
+#[tokio::test]
+async fn predicate_origin_decides_actual_responses_from_the_request_head() {
+    let app = Router::new().route("/beta", with_cors!(get(beta)));
+    let reply = send(
+        app.clone(),
+        actual("GET", "/beta", "https://beta.example.org").header("x-beta", "1"),
+    )
+    .await;
+    assert_eq!(reply.allow_origin(), Some("https://beta.example.org"));
+    reply.assert_vary_has(&["origin"]);
+    let reply = send(app, actual("GET", "/beta", "https://beta.example.org")).await;
+    assert_eq!(reply.status, 200);
+    reply.assert_no_cors_headers();
+}
+
+// --- group policies -------------------------------------------------------------------------
+
+#[tokio::test]
+async fn allowed_origin_gets_allow_origin_credentials_and_expose_headers_from_group_policy() {
+    let hits = Hits::default();
+    check_allowed_origin_gets_cors_headers(group_app(&hits), &hits).await;
+}
+
+#[tokio::test]
+async fn handler_vary_is_kept_and_origin_appended_by_group_policy() {
+    check_handler_vary_is_kept_and_origin_appended(group_app(&Hits::default())).await;
+}
+
+#[tokio::test]
+async fn vary_origin_set_by_the_handler_is_not_repeated_by_group_policy() {
+    check_vary_origin_set_by_the_handler_is_not_repeated(group_app(&Hits::default())).await;
+}
+
+#[tokio::test]
+async fn vary_star_is_left_alone_by_group_policy() {
+    check_vary_star_is_left_alone(group_app(&Hits::default())).await;
+}
+
+#[tokio::test]
+async fn extractor_rejection_keeps_cors_headers_of_group_policy() {
+    let hits = Hits::default();
+    check_extractor_rejection_keeps_cors_headers(group_app(&hits), &hits).await;
+}
+
+#[tokio::test]
+async fn handler_error_keeps_cors_headers_of_group_policy() {
+    check_handler_error_keeps_cors_headers(group_app(&Hits::default())).await;
+}
+
+#[tokio::test]
+async fn handler_panic_under_catch_panic_layer_keeps_cors_headers_of_group_policy() {
+    let hits = Hits::default();
+    check_handler_panic_is_500_with_cors_headers(group_app(&hits), &hits).await;
+}
+
+#[tokio::test]
+async fn disallowed_origin_gets_no_cors_headers_but_the_handler_runs_with_group_policy() {
+    let hits = Hits::default();
+    check_disallowed_origin_gets_no_cors_headers_but_the_handler_runs(group_app(&hits), &hits)
+        .await;
+}
+
+#[tokio::test]
+async fn absent_origin_gets_no_cors_headers_but_the_handler_runs_with_group_policy() {
+    let hits = Hits::default();
+    check_absent_origin_gets_no_cors_headers_but_the_handler_runs(group_app(&hits), &hits).await;
+}
+
+#[tokio::test]
+async fn several_origin_headers_get_no_cors_headers_from_group_policy() {
+    let hits = Hits::default();
+    check_several_origin_headers_get_no_cors_headers(group_app(&hits), &hits).await;
+}
+
+#[tokio::test]
+async fn hostile_origins_get_no_cors_headers_from_group_policy() {
+    let hits = Hits::default();
+    check_hostile_origins_get_no_cors_headers(group_app(&hits), &hits).await;
+}
+
+#[tokio::test]
+async fn options_without_request_method_is_an_actual_request_under_a_group() {
+    let hits = Hits::default();
+    let reply = send(group_app(&hits), actual("OPTIONS", "/show", APP)).await;
+    assert_eq!(reply.status, 405);
+    let allow = reply.header("allow").expect("405 carries Allow");
+    assert!(allow.split(',').any(|m| m.trim() == "GET"), "{allow}");
+    assert_eq!(
+        reply.allow_origin(),
+        Some(APP),
+        "decorated like any actual response"
+    );
+    assert_eq!(reply.header("access-control-allow-methods"), None);
+    assert_eq!(hits.count(), 0);
+}
+
+#[tokio::test]
+async fn options_with_request_method_but_without_origin_is_not_a_preflight_under_a_group() {
+    let hits = Hits::default();
+    let request = Request::builder()
+        .method("OPTIONS")
+        .uri("/show")
+        .header("access-control-request-method", "GET");
+    let reply = send(group_app(&hits), request).await;
+    assert_eq!(reply.status, 405);
+    reply.assert_no_cors_headers();
+}

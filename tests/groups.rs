@@ -1,0 +1,989 @@
+//! Group policies (`Policy::layer()`): preflights and actual responses of every route under the
+//! layer, only those routes, authentication middleware, and precedence of the more specific
+//! policy (a `with_cors!` handler's own `#[cors]`, `#[cors(disable)]`, a nested group).
+
+mod common;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{header, request::Parts, HeaderValue, StatusCode},
+    middleware::{from_fn, from_fn_with_state, Next},
+    response::{IntoResponse, Response},
+    routing::{any, get},
+    Router,
+};
+use common::{actual, plain, preflight, send, send_request, Hits, ADMIN, APP, EVIL};
+use cors_runtime::{cors, cors_policy, is_preflight, skip_preflights, with_cors};
+
+#[cors_policy(
+    origins = ["https://app.example.com"],
+    credentials,
+    methods = [GET, POST, PUT, DELETE],
+    headers = ["authorization", "content-type"],
+    expose = ["x-request-id"],
+    max_age = 60
+)]
+struct Api;
+
+#[cors_policy(origins = ["https://app.example.com"])]
+struct Defaults;
+
+#[cors_policy(origins = ["https://app.example.com"], credentials, methods = "*", headers = "*")]
+struct Echo;
+
+#[cors_policy(origins = "*", methods = [GET], private_network, preflight_status = 200)]
+struct Public;
+
+#[cors_policy(origins = ["https://admin.example.com"])]
+struct AdminGroup;
+
+async fn list(State(hits): State<Hits>) -> &'static str {
+    hits.hit();
+    "tasks"
+}
+
+/// Plain axum routes under the `Api` group.
+fn api(hits: &Hits) -> Router {
+    Router::new()
+        .route("/tasks", get(list).post(list))
+        .route("/tasks/{id}", get(list).put(list).delete(list))
+        .layer(Api::layer())
+        .with_state(hits.clone())
+}
+
+fn vary_rejection_has_origin(reply: &common::Reply) {
+    reply.assert_vary_has(&["origin"]);
+}
+
+// --- preflights of plain routes -------------------------------------------------------------
+
+#[tokio::test]
+async fn group_answers_preflights_for_plain_routes_under_it() {
+    let hits = Hits::default();
+    let reply = send(
+        api(&hits),
+        preflight("/tasks/7", APP, "PUT").header(
+            "access-control-request-headers",
+            "authorization,content-type",
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, 204);
+    assert!(reply.body.is_empty());
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    assert_eq!(reply.header("access-control-allow-methods"), Some("PUT"));
+    let allowed = reply
+        .header("access-control-allow-headers")
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        allowed.contains("authorization") && allowed.contains("content-type"),
+        "{allowed}"
+    );
+    assert_eq!(reply.header("access-control-max-age"), Some("60"));
+    reply.assert_vary_has(&[
+        "origin",
+        "access-control-request-method",
+        "access-control-request-headers",
+    ]);
+    assert_eq!(hits.count(), 0);
+}
+
+#[tokio::test]
+async fn group_preflight_omits_allow_headers_when_none_were_requested() {
+    let reply = send(api(&Hits::default()), preflight("/tasks", APP, "POST")).await;
+    assert_eq!(reply.status, 204);
+    assert_eq!(reply.header("access-control-allow-headers"), None);
+}
+
+#[tokio::test]
+async fn group_rejects_preflight_from_a_disallowed_origin_without_reaching_the_handler() {
+    let hits = Hits::default();
+    let reply = send(api(&hits), preflight("/tasks", EVIL, "GET")).await;
+    reply.assert_rejected_preflight();
+    vary_rejection_has_origin(&reply);
+    assert_eq!(hits.count(), 0);
+}
+
+#[tokio::test]
+async fn group_rejects_preflight_for_a_method_it_does_not_allow() {
+    let reply = send(api(&Hits::default()), preflight("/tasks/1", APP, "PATCH")).await;
+    reply.assert_rejected_preflight();
+    vary_rejection_has_origin(&reply);
+}
+
+#[tokio::test]
+async fn group_rejects_preflight_for_a_header_it_does_not_allow() {
+    let reply = send(
+        api(&Hits::default()),
+        preflight("/tasks", APP, "POST")
+            .header("access-control-request-headers", "content-type,x-other"),
+    )
+    .await;
+    reply.assert_rejected_preflight();
+    vary_rejection_has_origin(&reply);
+}
+
+#[tokio::test]
+async fn group_default_methods_are_get_head_and_post() {
+    let app = || {
+        Router::new()
+            .route("/x", get(list).post(list).put(list))
+            .layer(Defaults::layer())
+            .with_state(Hits::default())
+    };
+    for method in ["GET", "HEAD", "POST"] {
+        let reply = send(app(), preflight("/x", APP, method)).await;
+        assert_eq!(reply.status, 204, "{method}");
+    }
+    send(app(), preflight("/x", APP, "PUT"))
+        .await
+        .assert_rejected_preflight();
+}
+
+#[tokio::test]
+async fn group_methods_and_headers_any_with_credentials_are_answered_by_echo() {
+    let app = Router::new()
+        .route("/x", any(|| async { "x" }))
+        .layer(Echo::layer());
+    let reply = send(
+        app,
+        preflight("/x", APP, "PATCH")
+            .header("access-control-request-headers", "authorization, x-custom"),
+    )
+    .await;
+    assert_eq!(reply.status, 204);
+    assert_eq!(reply.header("access-control-allow-methods"), Some("PATCH"));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    let allowed: Vec<String> = reply
+        .headers
+        .get_all("access-control-allow-headers")
+        .iter()
+        .flat_map(|v| {
+            v.to_str()
+                .unwrap()
+                .split(',')
+                .map(|h| h.trim().to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(allowed.contains(&"authorization".to_owned()), "{allowed:?}");
+    assert!(allowed.contains(&"x-custom".to_owned()), "{allowed:?}");
+    assert!(!allowed.contains(&"*".to_owned()), "{allowed:?}");
+}
+
+#[tokio::test]
+async fn group_any_origin_private_network_and_status_200_are_honoured() {
+    let app = || {
+        Router::new()
+            .route("/p", get(|| async { "p" }))
+            .layer(Public::layer())
+    };
+    let reply = send(
+        app(),
+        preflight("/p", EVIL, "GET").header("access-control-request-private-network", "true"),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.is_empty());
+    assert_eq!(reply.allow_origin(), Some("*"));
+    assert_eq!(
+        reply.header("access-control-allow-private-network"),
+        Some("true")
+    );
+    let reply = send(app(), actual("GET", "/p", EVIL)).await;
+    assert_eq!(reply.allow_origin(), Some("*"));
+}
+
+#[tokio::test]
+#[ignore = "BUG: the group forwards the first preflight of each endpoint to it, so any()/options() handlers run"]
+async fn group_preflights_never_reach_catch_all_or_options_handlers() {
+    let hits = Hits::default();
+    // One long-lived router, as a server has.
+    let app = Router::new()
+        .route("/any", any(list))
+        .route("/opts", get(list).options(list))
+        .layer(Api::layer())
+        .with_state(hits.clone());
+    send(app.clone(), preflight("/any", EVIL, "GET"))
+        .await
+        .assert_rejected_preflight();
+    let allowed = send(app.clone(), preflight("/any", APP, "GET")).await;
+    assert_eq!(allowed.status, 204);
+    send(app.clone(), preflight("/opts", EVIL, "GET"))
+        .await
+        .assert_rejected_preflight();
+    let allowed = send(app, preflight("/opts", APP, "GET")).await;
+    assert_eq!(allowed.status, 204);
+    assert_eq!(
+        hits.count(),
+        0,
+        "preflights are answered by the group, never by a handler"
+    );
+}
+
+// --- actual responses and scope -------------------------------------------------------------
+
+#[tokio::test]
+async fn group_decorates_actual_responses_of_plain_routes() {
+    let hits = Hits::default();
+    let reply = send(api(&hits), actual("DELETE", "/tasks/1", APP)).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    assert_eq!(
+        reply.header("access-control-expose-headers"),
+        Some("x-request-id")
+    );
+    reply.assert_vary_has(&["origin"]);
+    assert_eq!(hits.count(), 1);
+}
+
+/// `/health` and the fallback outside the group; `/api/*` under it.
+fn scoped(hits: &Hits) -> Router {
+    Router::new()
+        .route("/health", get(list))
+        .nest(
+            "/api",
+            Router::new().route("/tasks", get(list)).layer(Api::layer()),
+        )
+        .with_state(hits.clone())
+}
+
+#[tokio::test]
+async fn group_on_a_nested_router_decorates_only_routes_under_it() {
+    let hits = Hits::default();
+    let reply = send(scoped(&hits), actual("GET", "/api/tasks", APP)).await;
+    assert_eq!(reply.allow_origin(), Some(APP));
+    let reply = send(scoped(&hits), actual("GET", "/health", APP)).await;
+    assert_eq!(reply.status, 200);
+    reply.assert_no_cors_headers();
+    let reply = send(scoped(&hits), preflight("/health", APP, "GET")).await;
+    assert_eq!(
+        reply.status, 405,
+        "no policy outside the group: not answered"
+    );
+    reply.assert_no_cors_headers();
+    let reply = send(scoped(&hits), actual("GET", "/elsewhere", APP)).await;
+    assert_eq!(reply.status, 404);
+    reply.assert_no_cors_headers();
+    assert_eq!(hits.count(), 2);
+}
+
+/// axum sends a 404 under a nested router without its own fallback to the outer router's
+/// fallback, which is outside the group: no CORS headers.
+#[tokio::test]
+async fn group_on_a_nested_router_without_fallback_leaves_its_404s_to_the_outer_router() {
+    let reply = send(scoped(&Hits::default()), actual("GET", "/api/missing", APP)).await;
+    assert_eq!(reply.status, 404);
+    reply.assert_no_cors_headers();
+}
+
+#[tokio::test]
+async fn group_on_a_nested_router_with_its_own_fallback_decorates_its_404s() {
+    let app = Router::new().route("/health", get(|| async { "ok" })).nest(
+        "/api",
+        Router::new()
+            .route("/tasks", get(|| async { "tasks" }))
+            .fallback(|| async { (StatusCode::NOT_FOUND, "no such api") })
+            .layer(Api::layer()),
+    );
+    let reply = send(app.clone(), actual("GET", "/api/missing", APP)).await;
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.body_text(), "no such api");
+    assert_eq!(reply.allow_origin(), Some(APP));
+    reply.assert_vary_has(&["origin"]);
+    let reply = send(app, actual("GET", "/missing", APP)).await;
+    assert_eq!(reply.status, 404);
+    reply.assert_no_cors_headers();
+}
+
+#[tokio::test]
+async fn group_decorates_405_of_a_method_its_route_does_not_serve() {
+    let reply = send(api(&Hits::default()), actual("PATCH", "/tasks/1", APP)).await;
+    assert_eq!(reply.status, 405);
+    assert_eq!(reply.allow_origin(), Some(APP));
+}
+
+// --- authentication -------------------------------------------------------------------------
+
+async fn require_bearer(request: Request, next: Next) -> Response {
+    let authorized = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .is_some_and(|v| v == "Bearer secret");
+    if authorized {
+        next.run(request).await
+    } else {
+        (StatusCode::UNAUTHORIZED, "missing or bad token").into_response()
+    }
+}
+
+async fn require_bearer_except_preflights(request: Request, next: Next) -> Response {
+    if is_preflight(request.method(), request.headers()) {
+        return next.run(request).await;
+    }
+    require_bearer(request, next).await
+}
+
+fn authed(hits: &Hits) -> Router {
+    Router::new()
+        .route("/me", get(list).put(list))
+        .route_layer(from_fn(require_bearer))
+        .layer(Api::layer())
+        .with_state(hits.clone())
+}
+
+#[tokio::test]
+async fn group_answers_preflights_before_auth_without_credentials() {
+    let hits = Hits::default();
+    let reply = send(
+        authed(&hits),
+        preflight("/me", APP, "PUT").header("access-control-request-headers", "authorization"),
+    )
+    .await;
+    assert_eq!(reply.status, 204);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    assert_eq!(hits.count(), 0);
+}
+
+#[tokio::test]
+async fn group_adds_cors_headers_to_401_from_auth_so_the_browser_can_read_it() {
+    let hits = Hits::default();
+    let reply = send(authed(&hits), actual("GET", "/me", APP)).await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.body_text(), "missing or bad token");
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    reply.assert_vary_has(&["origin"]);
+    assert_eq!(hits.count(), 0);
+}
+
+#[tokio::test]
+async fn group_lets_authorized_requests_through_with_cors_headers() {
+    let hits = Hits::default();
+    let reply = send(
+        authed(&hits),
+        actual("GET", "/me", APP).header("authorization", "Bearer secret"),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(hits.count(), 1);
+}
+
+#[cors(origins = ["https://app.example.com"], credentials, headers = ["authorization"])]
+async fn profile(State(hits): State<Hits>) -> &'static str {
+    hits.hit();
+    "profile"
+}
+
+/// Documents a limitation: `route_layer` wraps the generated `OPTIONS` handler too, so an auth
+/// middleware that does not know about preflights refuses them before any CORS code runs. Use a
+/// group layer outside the auth layer, or `is_preflight` in the middleware.
+#[tokio::test]
+async fn handler_policy_behind_auth_route_layer_without_group_refuses_preflights_with_401() {
+    let hits = Hits::default();
+    let app = Router::new()
+        .route("/profile", with_cors!(get(profile)))
+        .route_layer(from_fn(require_bearer))
+        .with_state(hits.clone());
+    let reply = send(app, preflight("/profile", APP, "GET")).await;
+    assert_eq!(reply.status, 401);
+    reply.assert_no_cors_headers();
+    assert_eq!(hits.count(), 0);
+}
+
+fn profile_with_preflight_aware_auth(hits: &Hits) -> Router {
+    Router::new()
+        .route("/profile", with_cors!(get(profile)))
+        .route_layer(from_fn(require_bearer_except_preflights))
+        .with_state(hits.clone())
+}
+
+#[tokio::test]
+async fn auth_middleware_using_is_preflight_lets_preflights_reach_the_handler_policy() {
+    let hits = Hits::default();
+    let reply = send(
+        profile_with_preflight_aware_auth(&hits),
+        preflight("/profile", APP, "GET").header("access-control-request-headers", "authorization"),
+    )
+    .await;
+    assert_eq!(reply.status, 204);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    assert_eq!(hits.count(), 0);
+
+    let reply = send(
+        profile_with_preflight_aware_auth(&hits),
+        actual("GET", "/profile", APP).header("authorization", "Bearer secret"),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(hits.count(), 1);
+}
+
+/// Documents a limitation: without a group layer, a 401 produced by middleware outside the
+/// handler carries no CORS headers (the handler policy never saw the request), so the browser
+/// reports a CORS error instead of the 401.
+#[tokio::test]
+async fn auth_401_outside_a_handler_policy_without_group_has_no_cors_headers() {
+    let hits = Hits::default();
+    let reply = send(
+        profile_with_preflight_aware_auth(&hits),
+        actual("GET", "/profile", APP),
+    )
+    .await;
+    assert_eq!(reply.status, 401);
+    reply.assert_no_cors_headers();
+    assert_eq!(hits.count(), 0);
+}
+
+async fn counting_bearer(State(calls): State<Hits>, request: Request, next: Next) -> Response {
+    calls.hit();
+    require_bearer(request, next).await
+}
+
+fn profile_with_skipped_auth(hits: &Hits, auth_calls: &Hits) -> Router {
+    Router::new()
+        .route("/profile", with_cors!(get(profile)))
+        .route_layer(skip_preflights(from_fn_with_state(
+            auth_calls.clone(),
+            counting_bearer,
+        )))
+        .with_state(hits.clone())
+}
+
+#[tokio::test]
+async fn skip_preflights_lets_preflights_reach_the_handler_policy_without_running_auth() {
+    let (hits, auth_calls) = (Hits::default(), Hits::default());
+    let reply = send(
+        profile_with_skipped_auth(&hits, &auth_calls),
+        preflight("/profile", APP, "GET").header("access-control-request-headers", "authorization"),
+    )
+    .await;
+    assert_eq!(reply.status, 204);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    send(
+        profile_with_skipped_auth(&hits, &auth_calls),
+        preflight("/profile", EVIL, "GET"),
+    )
+    .await
+    .assert_rejected_preflight();
+    assert_eq!(auth_calls.count(), 0);
+    assert_eq!(hits.count(), 0);
+}
+
+#[tokio::test]
+async fn skip_preflights_keeps_auth_for_actual_requests() {
+    let (hits, auth_calls) = (Hits::default(), Hits::default());
+    let reply = send(
+        profile_with_skipped_auth(&hits, &auth_calls),
+        actual("GET", "/profile", APP),
+    )
+    .await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(hits.count(), 0);
+    let reply = send(
+        profile_with_skipped_auth(&hits, &auth_calls),
+        actual("GET", "/profile", APP).header("authorization", "Bearer secret"),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(auth_calls.count(), 2);
+    assert_eq!(hits.count(), 1);
+}
+
+// --- the most specific policy wins ----------------------------------------------------------
+
+#[cors(origins = ["https://admin.example.com"])]
+async fn admin_only(State(hits): State<Hits>) -> &'static str {
+    hits.hit();
+    "admin"
+}
+
+#[cors(disable)]
+async fn internal(State(hits): State<Hits>) -> &'static str {
+    hits.hit();
+    "internal"
+}
+
+fn mixed(hits: &Hits) -> Router {
+    Router::new()
+        .route("/tasks", get(list))
+        .route("/admin", with_cors!(get(admin_only)))
+        .route("/internal", with_cors!(get(internal)))
+        .layer(Api::layer())
+        .with_state(hits.clone())
+}
+
+#[tokio::test]
+async fn handler_policy_beats_group_policy_for_preflights() {
+    let hits = Hits::default();
+    let reply = send(mixed(&hits), preflight("/admin", ADMIN, "GET")).await;
+    assert_eq!(reply.status, 204);
+    assert_eq!(reply.allow_origin(), Some(ADMIN));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        None,
+        "the group's credentials do not leak into the handler's answer"
+    );
+    assert_eq!(reply.header("access-control-max-age"), None);
+    assert_eq!(hits.count(), 0);
+}
+
+#[tokio::test]
+async fn handler_policy_rejecting_an_origin_is_not_overridden_by_the_group_for_preflights() {
+    let hits = Hits::default();
+    let reply = send(mixed(&hits), preflight("/admin", APP, "GET")).await;
+    reply.assert_rejected_preflight();
+    vary_rejection_has_origin(&reply);
+    assert_eq!(hits.count(), 0);
+}
+
+#[tokio::test]
+async fn handler_policy_beats_group_policy_for_actual_responses() {
+    let hits = Hits::default();
+    let reply = send(mixed(&hits), actual("GET", "/admin", ADMIN)).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.allow_origin(), Some(ADMIN));
+    assert_eq!(reply.header("access-control-allow-credentials"), None);
+    assert_eq!(reply.header("access-control-expose-headers"), None);
+    reply.assert_vary_has(&["origin"]);
+    assert_eq!(hits.count(), 1);
+}
+
+#[tokio::test]
+async fn handler_policy_rejecting_an_origin_is_not_overridden_by_the_group_for_actual_responses() {
+    let hits = Hits::default();
+    let reply = send(mixed(&hits), actual("GET", "/admin", APP)).await;
+    assert_eq!(reply.status, 200);
+    reply.assert_no_cors_headers();
+    reply.assert_vary_has(&["origin"]);
+    assert_eq!(hits.count(), 1);
+}
+
+#[tokio::test]
+async fn cors_disable_turns_cors_off_for_one_handler_inside_a_group() {
+    let hits = Hits::default();
+    let reply = send(mixed(&hits), preflight("/internal", APP, "GET")).await;
+    assert!(reply.status.is_client_error(), "{}", reply.status);
+    reply.assert_no_cors_headers();
+    let reply = send(mixed(&hits), actual("GET", "/internal", APP)).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body_text(), "internal");
+    reply.assert_no_cors_headers();
+    // The rest of the group is unaffected.
+    let reply = send(mixed(&hits), actual("GET", "/tasks", APP)).await;
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(hits.count(), 2);
+}
+
+#[cors(origins = ["https://admin.example.com"])]
+async fn admin_put(State(hits): State<Hits>) -> &'static str {
+    hits.hit();
+    "put"
+}
+
+fn chained(hits: &Hits) -> Router {
+    Router::new()
+        .route("/doc", with_cors!(put(admin_put)).get(list))
+        .layer(Api::layer())
+        .with_state(hits.clone())
+}
+
+#[tokio::test]
+#[ignore = "BUG: the generated OPTIONS handler rejects methods it has no policy for even when a group policy covers them"]
+async fn group_answers_preflights_for_a_plain_method_chained_after_with_cors() {
+    let hits = Hits::default();
+    // The plain GET handler has no policy of its own: the group's applies, as for its responses.
+    let reply = send(chained(&hits), actual("GET", "/doc", APP)).await;
+    assert_eq!(reply.allow_origin(), Some(APP));
+    let reply = send(chained(&hits), preflight("/doc", APP, "GET")).await;
+    assert_eq!(
+        reply.status,
+        204,
+        "{:?} {}",
+        reply.headers,
+        reply.body_text()
+    );
+    assert_eq!(reply.allow_origin(), Some(APP));
+    // The annotated PUT handler keeps its own policy.
+    let reply = send(chained(&hits), preflight("/doc", ADMIN, "PUT")).await;
+    assert_eq!(reply.allow_origin(), Some(ADMIN));
+    send(chained(&hits), preflight("/doc", APP, "PUT"))
+        .await
+        .assert_rejected_preflight();
+}
+
+/// `/tasks` under `Api` only; `/admin/stats` under `AdminGroup` (inner) and `Api` (outer).
+fn nested_groups(hits: &Hits) -> Router {
+    Router::new()
+        .route("/tasks", get(list))
+        .nest(
+            "/admin",
+            Router::new()
+                .route("/stats", get(list))
+                .layer(AdminGroup::layer()),
+        )
+        .layer(Api::layer())
+        .with_state(hits.clone())
+}
+
+#[tokio::test]
+#[ignore = "BUG: the outer group layer replaces the inner group's preflight answer"]
+async fn inner_group_policy_beats_outer_group_policy_for_preflights() {
+    let hits = Hits::default();
+    let reply = send(
+        nested_groups(&hits),
+        preflight("/admin/stats", ADMIN, "GET"),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        204,
+        "{:?} {}",
+        reply.headers,
+        reply.body_text()
+    );
+    assert_eq!(reply.allow_origin(), Some(ADMIN));
+    let reply = send(nested_groups(&hits), preflight("/admin/stats", APP, "GET")).await;
+    reply.assert_rejected_preflight();
+    assert_eq!(hits.count(), 0);
+}
+
+#[tokio::test]
+#[ignore = "BUG: the outer group layer decorates responses for origins the inner group refused"]
+async fn inner_group_policy_beats_outer_group_policy_for_actual_responses() {
+    let hits = Hits::default();
+    let reply = send(nested_groups(&hits), actual("GET", "/admin/stats", ADMIN)).await;
+    assert_eq!(reply.allow_origin(), Some(ADMIN));
+    assert_eq!(reply.header("access-control-allow-credentials"), None);
+    let reply = send(nested_groups(&hits), actual("GET", "/admin/stats", APP)).await;
+    assert_eq!(reply.status, 200);
+    reply.assert_no_cors_headers();
+    // Outside the inner group, the outer one still answers.
+    let reply = send(nested_groups(&hits), actual("GET", "/tasks", APP)).await;
+    assert_eq!(reply.allow_origin(), Some(APP));
+}
+
+fn admin_behind_auth_in_group(hits: &Hits) -> Router {
+    Router::new()
+        .route("/admin", with_cors!(get(admin_only)))
+        .route_layer(from_fn(require_bearer))
+        .layer(Api::layer())
+        .with_state(hits.clone())
+}
+
+#[tokio::test]
+#[ignore = "BUG: when auth refuses the preflight before the generated OPTIONS handler, the group answers with its own policy"]
+async fn handler_policy_beats_group_policy_for_preflights_behind_auth_route_layer() {
+    let hits = Hits::default();
+    let reply = send(
+        admin_behind_auth_in_group(&hits),
+        preflight("/admin", ADMIN, "GET"),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        204,
+        "{:?} {}",
+        reply.headers,
+        reply.body_text()
+    );
+    assert_eq!(reply.allow_origin(), Some(ADMIN));
+    let reply = send(
+        admin_behind_auth_in_group(&hits),
+        preflight("/admin", APP, "GET"),
+    )
+    .await;
+    reply.assert_rejected_preflight();
+}
+
+fn admin_behind_skipped_auth_in_group(hits: &Hits) -> Router {
+    Router::new()
+        .route("/admin", with_cors!(get(admin_only)))
+        .route_layer(skip_preflights(from_fn(require_bearer)))
+        .layer(Api::layer())
+        .with_state(hits.clone())
+}
+
+#[tokio::test]
+async fn handler_policy_beats_group_policy_for_preflights_behind_skip_preflights_auth() {
+    let hits = Hits::default();
+    let reply = send(
+        admin_behind_skipped_auth_in_group(&hits),
+        preflight("/admin", ADMIN, "GET"),
+    )
+    .await;
+    assert_eq!(reply.status, 204);
+    assert_eq!(reply.allow_origin(), Some(ADMIN));
+    send(
+        admin_behind_skipped_auth_in_group(&hits),
+        preflight("/admin", APP, "GET"),
+    )
+    .await
+    .assert_rejected_preflight();
+    assert_eq!(hits.count(), 0);
+}
+
+#[tokio::test]
+#[ignore = "BUG: a 401 from auth in front of a with_cors! handler is decorated with the group policy, not the handler's"]
+async fn handler_policy_beats_group_policy_for_auth_401_of_its_route() {
+    let hits = Hits::default();
+    // The handler policy refuses APP: the group must not add its headers.
+    let reply = send(
+        admin_behind_skipped_auth_in_group(&hits),
+        actual("GET", "/admin", APP),
+    )
+    .await;
+    assert_eq!(reply.status, 401);
+    reply.assert_no_cors_headers();
+    // The handler policy allows ADMIN: its 401 is readable by the admin front end.
+    let reply = send(
+        admin_behind_skipped_auth_in_group(&hits),
+        actual("GET", "/admin", ADMIN),
+    )
+    .await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.allow_origin(), Some(ADMIN));
+    assert_eq!(hits.count(), 0);
+}
+
+#[tokio::test]
+#[ignore = "BUG: a group around one endpoint serving several routes learns from the first preflight for all of them"]
+async fn group_around_a_nested_service_lets_each_with_cors_route_answer_its_preflights() {
+    let hits = Hits::default();
+    let inner = Router::new()
+        .route("/plain", get(list))
+        .route("/admin", with_cors!(get(admin_only)))
+        .with_state(hits.clone());
+    let app = Router::new().nest_service("/v1", inner).layer(Api::layer());
+    // A plain route first: the group answers it.
+    let reply = send(app.clone(), preflight("/v1/plain", APP, "GET")).await;
+    assert_eq!(reply.status, 204);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    // Then the with_cors! route behind the same endpoint: its own policy answers.
+    let reply = send(app.clone(), preflight("/v1/admin", ADMIN, "GET")).await;
+    assert_eq!(
+        reply.status,
+        204,
+        "{:?} {}",
+        reply.headers,
+        reply.body_text()
+    );
+    assert_eq!(reply.allow_origin(), Some(ADMIN));
+    send(app, preflight("/v1/admin", APP, "GET"))
+        .await
+        .assert_rejected_preflight();
+}
+
+async fn maintenance(State(open): State<Hits>, request: Request, next: Next) -> Response {
+    if open.count() == 0 {
+        return (StatusCode::SERVICE_UNAVAILABLE, "maintenance").into_response();
+    }
+    next.run(request).await
+}
+
+#[tokio::test]
+#[ignore = "BUG: one preflight refused by middleware makes the group answer that endpoint's preflights forever"]
+async fn handler_policy_answers_preflights_once_its_route_is_reachable_again() {
+    let (hits, open) = (Hits::default(), Hits::default());
+    let app = Router::new()
+        .route("/admin", with_cors!(get(admin_only)))
+        .route_layer(skip_preflights(from_fn(require_bearer)))
+        .route_layer(from_fn_with_state(open.clone(), maintenance))
+        .layer(Api::layer())
+        .with_state(hits.clone());
+    // During maintenance the route cannot answer; whatever the group says then is fine.
+    let _ = send(app.clone(), preflight("/admin", ADMIN, "GET")).await;
+    open.hit();
+    let reply = send(app.clone(), preflight("/admin", ADMIN, "GET")).await;
+    assert_eq!(
+        reply.status,
+        204,
+        "{:?} {}",
+        reply.headers,
+        reply.body_text()
+    );
+    assert_eq!(reply.allow_origin(), Some(ADMIN));
+    send(app, preflight("/admin", APP, "GET"))
+        .await
+        .assert_rejected_preflight();
+}
+
+// --- origins from env and predicates --------------------------------------------------------
+
+#[cors_policy(origins = env("CORS_RUNTIME_TEST_GROUP_ENV_OK"))]
+struct EnvOk;
+
+#[cors_policy(origins = env("CORS_RUNTIME_TEST_GROUP_ENV_BAD"))]
+struct EnvBad;
+
+#[tokio::test]
+async fn group_env_origins_are_read_when_the_layer_is_built() {
+    std::env::set_var(
+        "CORS_RUNTIME_TEST_GROUP_ENV_OK",
+        "https://app.example.com,https://admin.example.com",
+    );
+    let app = Router::new()
+        .route("/x", get(|| async { "x" }))
+        .layer(EnvOk::layer());
+    let reply = send(app.clone(), preflight("/x", ADMIN, "GET")).await;
+    assert_eq!(reply.status, 204);
+    assert_eq!(reply.allow_origin(), Some(ADMIN));
+    let reply = send(app.clone(), actual("GET", "/x", APP)).await;
+    assert_eq!(reply.allow_origin(), Some(APP));
+    send(app, preflight("/x", EVIL, "GET"))
+        .await
+        .assert_rejected_preflight();
+}
+
+#[test]
+fn group_env_origin_with_an_invalid_entry_panics_naming_the_variable_and_the_entry() {
+    std::env::set_var(
+        "CORS_RUNTIME_TEST_GROUP_ENV_BAD",
+        "https://app.example.com, https://*.com",
+    );
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        Router::<()>::new()
+            .route("/x", get(|| async { "x" }))
+            .layer(EnvBad::layer())
+    }));
+    let payload = result.expect_err("building the layer should panic");
+    let message = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default();
+    assert!(
+        message.contains("CORS_RUNTIME_TEST_GROUP_ENV_BAD"),
+        "{message}"
+    );
+    assert!(message.contains("https://*.com"), "{message}");
+}
+
+fn staging_origin(origin: &HeaderValue, parts: &Parts) -> bool {
+    origin.as_bytes().ends_with(b".staging.example.org") && parts.uri.path().starts_with("/staging")
+}
+
+#[cors_policy(origins = staging_origin, methods = [GET, PUT])]
+struct Staging;
+
+#[tokio::test]
+async fn group_predicate_origins_decide_preflights_and_actual_responses() {
+    let app = || {
+        Router::new()
+            .route("/staging/x", get(|| async { "x" }).put(|| async { "x" }))
+            .route("/prod/x", get(|| async { "x" }))
+            .layer(Staging::layer())
+    };
+    let origin = "https://a.staging.example.org";
+    let reply = send(app(), preflight("/staging/x", origin, "PUT")).await;
+    assert_eq!(reply.status, 204);
+    assert_eq!(reply.allow_origin(), Some(origin));
+    let reply = send(app(), actual("GET", "/staging/x", origin)).await;
+    assert_eq!(reply.allow_origin(), Some(origin));
+    send(app(), preflight("/prod/x", origin, "GET"))
+        .await
+        .assert_rejected_preflight();
+    let reply = send(app(), actual("GET", "/prod/x", origin)).await;
+    assert_eq!(reply.status, 200);
+    reply.assert_no_cors_headers();
+}
+
+// --- hostile input --------------------------------------------------------------------------
+
+#[tokio::test]
+async fn group_rejects_hostile_preflights_without_panicking() {
+    let hits = Hits::default();
+    // Non-UTF-8 origin.
+    let mut request = preflight("/tasks", APP, "GET").body(Body::empty()).unwrap();
+    request.headers_mut().insert(
+        header::ORIGIN,
+        HeaderValue::from_bytes(b"https://app.example.com\xc0\xaf").unwrap(),
+    );
+    send_request(api(&hits), request)
+        .await
+        .assert_rejected_preflight();
+    // 64 KiB origin.
+    let huge = format!("{APP}{}", "a".repeat(64 * 1024));
+    send(api(&hits), preflight("/tasks", &huge, "GET"))
+        .await
+        .assert_rejected_preflight();
+    // 100,000 commas.
+    send(
+        api(&hits),
+        preflight("/tasks", APP, "POST")
+            .header("access-control-request-headers", ",".repeat(100_000)),
+    )
+    .await
+    .assert_rejected_preflight();
+    // Several Access-Control-Request-Method fields.
+    send(
+        api(&hits),
+        preflight("/tasks", APP, "GET").header("access-control-request-method", "POST"),
+    )
+    .await
+    .assert_rejected_preflight();
+    // Several Origin fields.
+    send(
+        api(&hits),
+        preflight("/tasks", APP, "GET").header("origin", APP),
+    )
+    .await
+    .assert_rejected_preflight();
+    assert_eq!(hits.count(), 0);
+}
+
+#[tokio::test]
+async fn group_rejects_null_origin_and_origin_variants() {
+    for origin in [
+        "null",
+        "https://app.example.com/",
+        "https://App.example.com",
+        "https://app.example.com:443",
+    ] {
+        let reply = send(api(&Hits::default()), preflight("/tasks", origin, "GET")).await;
+        reply.assert_rejected_preflight();
+        let reply = send(api(&Hits::default()), actual("GET", "/tasks", origin)).await;
+        assert_eq!(reply.status, 200);
+        reply.assert_no_cors_headers();
+    }
+}
+
+#[tokio::test]
+async fn group_answers_plain_options_without_origin_as_a_normal_request() {
+    let reply = send(api(&Hits::default()), plain("OPTIONS", "/tasks")).await;
+    assert_eq!(reply.status, 405);
+    reply.assert_no_cors_headers();
+}

@@ -1,0 +1,6 @@
+use cors_runtime::cors;
+
+#[cors(origins = "*")]
+pub struct Handler;
+
+fn main() {}

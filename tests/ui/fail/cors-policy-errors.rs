@@ -1,0 +1,9 @@
+use axum::Router;
+use cors_runtime::cors_policy;
+
+#[cors_policy(origins = "*", credentials, max_age = 100000)]
+pub struct ApiPolicy;
+
+fn main() {
+    let _app: Router = Router::new().layer(ApiPolicy::layer());
+}

@@ -1,0 +1,16 @@
+use axum::Router;
+use cors_runtime::{cors, cors_policy, with_cors};
+
+#[cors_policy(origins = "*")]
+pub struct ApiPolicy {
+    pub strict: bool,
+}
+
+#[cors(policy = ApiPolicy)]
+async fn handler() {}
+
+fn main() {
+    let _app: Router = Router::new()
+        .route("/", with_cors!(get(handler)))
+        .layer(ApiPolicy::layer());
+}

@@ -1,0 +1,11 @@
+use axum::Router;
+use cors_runtime::{cors, with_cors};
+
+#[cors(origins = "*")]
+async fn list_tasks() {}
+
+async fn create_task() {}
+
+fn main() {
+    let _app: Router = Router::new().route("/tasks", with_cors!(get(list_tasks).post(create_task)));
+}

@@ -1,0 +1,9 @@
+use axum::Router;
+use cors_runtime::{cors, with_cors};
+
+#[cors(origins = "*")]
+async fn list_tasks() {}
+
+fn main() {
+    let _app: Router = Router::new().route("/tasks", with_cors!(get(list_taks)));
+}
