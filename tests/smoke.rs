@@ -24,8 +24,16 @@ async fn public() -> &'static str {
 
 fn app() -> Router {
     Router::new()
-        .route("/tasks/{id}", with_cors!(put(update_task).delete(delete_task)))
-        .nest("/public", Router::new().route("/x", get(public)).layer(PublicPolicy::layer()))
+        .route(
+            "/tasks/{id}",
+            with_cors!(put(update_task).delete(delete_task)),
+        )
+        .nest(
+            "/public",
+            Router::new()
+                .route("/x", get(public))
+                .layer(PublicPolicy::layer()),
+        )
 }
 
 #[tokio::test]
@@ -37,7 +45,10 @@ async fn smoke() {
                 .uri("/tasks/1")
                 .header("origin", "http://localhost:3000")
                 .header("access-control-request-method", "PUT")
-                .header("access-control-request-headers", "content-type,authorization")
+                .header(
+                    "access-control-request-headers",
+                    "content-type,authorization",
+                )
                 .body(Body::empty())
                 .unwrap(),
         )

@@ -145,6 +145,10 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
         #[diagnostic::do_not_recommend]
         impl #p::Annotated for #name {
             const SPEC: #p::Spec = #spec_value;
+            fn policy() -> &'static #p::Policy {
+                static __CORS_POLICY: #p::PolicyCell = #p::PolicyCell::new();
+                __CORS_POLICY.get(&<Self as #p::Annotated>::SPEC)
+            }
         }
         #check
         #errors
@@ -224,7 +228,7 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// `with_cors!(put(a).delete(b))`.
 ///
-/// Each annotated handler's spec is reached through its companion type (`<a as Annotated>::SPEC`).
+/// Each annotated handler's policy is reached through its companion type (`<a as Annotated>`).
 /// So that an unannotated handler gets an error that says to annotate it (rather than rustc's
 /// "expected type, found function"), the companion is looked up through an import that falls
 /// back to a placeholder type, in a block of the expansion:
@@ -237,7 +241,7 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     #[diagnostic::on_unimplemented(message = "handler `a` has no CORS policy; ...")]
 ///     trait __CorsHandler0<T> { fn spec(&self) -> &'static Spec; }
 ///     impl<T: Annotated, F> __CorsHandler0<T> for F { .. }
-///     Route::new().put(__cors_handler_0, __CorsHandler0::<__cors_handler_0>::spec(&__cors_handler_0)).finish()
+///     Route::new().put(__cors_handler_0, __CorsHandler0::<__cors_handler_0>::policy(&__cors_handler_0)).finish()
 /// }
 /// ```
 ///
@@ -388,10 +392,10 @@ impl<'a> HandlerLookup<'a> {
         quote_spanned!(self.span=> #alias #arguments)
     }
 
-    /// `__CorsHandlerN::<__cors_handler_N>::spec(&__cors_handler_N)`, spanned at the handler.
+    /// `__CorsHandlerN::<__cors_handler_N>::policy(&__cors_handler_N)`, spanned at the handler.
     fn spec(&self) -> TokenStream {
         let (alias, check, value) = (&self.alias, &self.check, self.value());
-        quote_spanned!(self.span=> #check::<#alias>::spec(&#value))
+        quote_spanned!(self.span=> #check::<#alias>::policy(&#value))
     }
 
     /// The placeholder, inside `mod __cors_fallback`.
@@ -424,13 +428,15 @@ impl<'a> HandlerLookup<'a> {
             #import
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
             trait #check<T> {
-                fn spec(&self) -> &'static #p::Spec;
+                type Policy;
+                fn policy(&self) -> Self::Policy;
             }
             #[allow(unknown_or_malformed_diagnostic_attributes)]
             #[diagnostic::do_not_recommend]
             impl<T: #p::Annotated, F> #check<T> for F {
-                fn spec(&self) -> &'static #p::Spec {
-                    &<T as #p::Annotated>::SPEC
+                type Policy = #p::PolicyOf<T>;
+                fn policy(&self) -> #p::PolicyOf<T> {
+                    #p::policy_of::<T>()
                 }
             }
         }

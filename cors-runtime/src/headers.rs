@@ -86,7 +86,10 @@ pub(crate) fn check_requested<'a>(
             }
             any = true;
             if let Some(allowed) = allowed {
-                if !allowed.iter().any(|a| a.as_bytes().eq_ignore_ascii_case(name)) {
+                if !allowed
+                    .iter()
+                    .any(|a| a.as_bytes().eq_ignore_ascii_case(name))
+                {
                     return Err(HeadersRefusal::NotAllowed(name));
                 }
             }
@@ -183,19 +186,22 @@ mod tests {
         for v in values {
             map.append(header::ACCESS_CONTROL_REQUEST_HEADERS, v.clone());
         }
-        check_requested(map.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS), allowed).map_err(
-            |e| match e {
+        check_requested(map.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS), allowed).map_err(|e| {
+            match e {
                 HeadersRefusal::NotAllowed(name) => name.to_vec(),
                 HeadersRefusal::Malformed => b"<malformed>".to_vec(),
                 HeadersRefusal::TooLong => b"<too long>".to_vec(),
-            },
-        )
+            }
+        })
     }
 
     #[test]
     fn requested_headers_are_matched_case_insensitively() {
         let v = [HeaderValue::from_static("Content-Type , AUTHORIZATION")];
-        assert_eq!(check(&v, Some(&["authorization", "content-type"])), Ok(true));
+        assert_eq!(
+            check(&v, Some(&["authorization", "content-type"])),
+            Ok(true)
+        );
         assert_eq!(
             check(&v, Some(&["content-type"])),
             Err(b"AUTHORIZATION".to_vec())
@@ -205,9 +211,15 @@ mod tests {
 
     #[test]
     fn empty_items_and_fields_are_skipped() {
-        let v = [HeaderValue::from_static(" , ,"), HeaderValue::from_static("")];
+        let v = [
+            HeaderValue::from_static(" , ,"),
+            HeaderValue::from_static(""),
+        ];
         assert_eq!(check(&v, Some(&[])), Ok(false));
-        let v = [HeaderValue::from_static("a,,b"), HeaderValue::from_static("c")];
+        let v = [
+            HeaderValue::from_static("a,,b"),
+            HeaderValue::from_static("c"),
+        ];
         assert_eq!(check(&v, Some(&["a", "b", "c"])), Ok(true));
         assert_eq!(check(&v, Some(&["a", "b"])), Err(b"c".to_vec()));
     }
@@ -240,7 +252,10 @@ mod tests {
         assert_eq!(h.get_all(header::VARY).iter().count(), 1);
 
         let mut h = HeaderMap::new();
-        h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, ORIGIN"));
+        h.insert(
+            header::VARY,
+            HeaderValue::from_static("Accept-Encoding, ORIGIN"),
+        );
         vary.apply(&mut h);
         assert_eq!(
             h.get_all(header::VARY).iter().collect::<Vec<_>>(),

@@ -21,9 +21,11 @@ mod spec;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use cors_macros::{cors, cors_policy, with_cors};
 pub use bypass::{skip_preflights, SkipPreflights, SkipPreflightsFuture, SkipPreflightsLayer};
+pub use cors_macros::{cors, cors_policy, with_cors};
 pub use layer::{Cors, CorsLayer, ResponseFuture};
 pub use policy::{is_preflight, Policy, PolicyError};
-pub use route::{CorsFuture, CorsHandler, PreflightFuture, PreflightHandler, PreflightMarker, Route};
+pub use route::{
+    CorsFuture, CorsHandler, PreflightFuture, PreflightHandler, PreflightMarker, Route,
+};
 pub use spec::{Annotated, NamedPolicy, Names, OriginPredicate, Origins, Spec};

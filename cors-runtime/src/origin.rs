@@ -151,8 +151,9 @@ impl OriginMatcher {
             } else {
                 let value = match &entry {
                     Cow::Borrowed(s) => HeaderValue::from_static(s),
-                    Cow::Owned(s) => HeaderValue::from_str(s)
-                        .map_err(|_| context(format!("origin `{s}` is not a valid header value")))?,
+                    Cow::Owned(s) => HeaderValue::from_str(s).map_err(|_| {
+                        context(format!("origin `{s}` is not a valid header value"))
+                    })?,
                 };
                 exact.push(value);
             }
@@ -226,8 +227,16 @@ mod tests {
 
     #[test]
     fn exact_origins_compare_bytes() {
-        let m = matcher(&["https://b.example", "https://a.example", "http://localhost:3000"]);
-        for ok in ["https://a.example", "https://b.example", "http://localhost:3000"] {
+        let m = matcher(&[
+            "https://b.example",
+            "https://a.example",
+            "http://localhost:3000",
+        ]);
+        for ok in [
+            "https://a.example",
+            "https://b.example",
+            "http://localhost:3000",
+        ] {
             assert_eq!(allows(&m, ok.as_bytes()).as_deref(), Some(ok.as_bytes()));
         }
         for bad in [
@@ -277,7 +286,10 @@ mod tests {
 
     #[test]
     fn env_lists_are_validated_with_the_variable_named() {
-        std::env::set_var("CORS_RUNTIME_UNIT_ORIGINS", " https://a.example , https://*.b.example ");
+        std::env::set_var(
+            "CORS_RUNTIME_UNIT_ORIGINS",
+            " https://a.example , https://*.b.example ",
+        );
         let m = OriginMatcher::new(&Spec {
             origins: Origins::Env("CORS_RUNTIME_UNIT_ORIGINS"),
             ..Spec::DEFAULT
@@ -287,7 +299,10 @@ mod tests {
         assert!(allows(&m, b"https://x.b.example").is_some());
         assert!(allows(&m, b"https://b.example").is_none());
 
-        std::env::set_var("CORS_RUNTIME_UNIT_BAD", "https://a.example,https://b.example/");
+        std::env::set_var(
+            "CORS_RUNTIME_UNIT_BAD",
+            "https://a.example,https://b.example/",
+        );
         let error = OriginMatcher::new(&Spec {
             origins: Origins::Env("CORS_RUNTIME_UNIT_BAD"),
             ..Spec::DEFAULT

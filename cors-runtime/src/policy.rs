@@ -138,7 +138,10 @@ impl fmt::Display for Escaped<'_> {
 }
 
 /// The request's single `Origin`, or `None` (absent, or several fields: not a valid CORS request).
-pub(crate) fn single<'a>(headers: &'a HeaderMap, name: &header::HeaderName) -> Option<&'a HeaderValue> {
+pub(crate) fn single<'a>(
+    headers: &'a HeaderMap,
+    name: &header::HeaderName,
+) -> Option<&'a HeaderValue> {
     let mut all = headers.get_all(name).iter();
     let first = all.next()?;
     if all.next().is_some() {
@@ -359,7 +362,11 @@ impl Policy {
     }
 
     /// Answers a preflight: the success response, or a [`Rejection`] to log and send.
-    pub(crate) fn preflight(&self, headers: &HeaderMap, parts: Option<&Parts>) -> Result<Response, Rejection> {
+    pub(crate) fn preflight(
+        &self,
+        headers: &HeaderMap,
+        parts: Option<&Parts>,
+    ) -> Result<Response, Rejection> {
         match self.preflight_headers(headers, parts) {
             Ok(map) => {
                 let mut response = Response::new(Body::empty());
@@ -400,12 +407,15 @@ impl Policy {
             AllowHeaders::Any => None,
             AllowHeaders::List { names, .. } => Some(*names),
         };
-        let any_requested =
-            headers::check_requested(headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS), allowed_names).map_err(|e| match e {
-                HeadersRefusal::NotAllowed(name) => (Reason::Header, Some(name)),
-                HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
-                HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
-            })?;
+        let any_requested = headers::check_requested(
+            headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS),
+            allowed_names,
+        )
+        .map_err(|e| match e {
+            HeadersRefusal::NotAllowed(name) => (Reason::Header, Some(name)),
+            HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
+            HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
+        })?;
         let pna_requested = headers
             .get(ACRPN)
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
@@ -459,7 +469,6 @@ impl Policy {
             AllowMethods::List(list) => list.iter().any(|m| m.as_str().as_bytes() == method),
         }
     }
-
 }
 
 /// A refused preflight, not yet logged nor answered.

@@ -1,8 +1,8 @@
 //! Items the macros' generated code names. Not public API; may change in any release.
 
-pub use crate::route::Route;
+pub use crate::route::{PolicyOf, Route};
 pub use crate::spec::{Annotated, NamedPolicy, Names, Origins, Spec};
-pub use crate::CorsLayer;
+pub use crate::{CorsLayer, Policy};
 pub use axum::routing::MethodRouter;
 pub use core::{option::Option, primitive::u32};
 
@@ -24,4 +24,33 @@ pub const fn check(spec: &Spec) {
 #[track_caller]
 pub fn layer(spec: &Spec) -> CorsLayer {
     CorsLayer::new(spec)
+}
+
+/// Where an annotated handler's compiled policy lives: one `static` per companion type, built on
+/// first use (which `with_cors!` forces when the router is built).
+#[derive(Debug)]
+pub struct PolicyCell(std::sync::OnceLock<crate::Policy>);
+
+impl PolicyCell {
+    /// An empty cell.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        PolicyCell(std::sync::OnceLock::new())
+    }
+
+    /// The compiled policy of `spec`, built on the first call; panics with the problem if the
+    /// policy is invalid (an `env("VAR")` list with a bad entry, say).
+    #[track_caller]
+    pub fn get(&'static self, spec: &Spec) -> &'static crate::Policy {
+        self.0
+            .get_or_init(|| match crate::Policy::build(spec, &[]) {
+                Ok(policy) => policy,
+                Err(error) => panic!("{error}"),
+            })
+    }
+}
+
+/// The zero-sized token `with_cors!` passes for handler `A`.
+pub const fn policy_of<A: Annotated>() -> PolicyOf<A> {
+    PolicyOf::new()
 }

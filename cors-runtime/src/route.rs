@@ -9,6 +9,7 @@
 use std::{
     any::Any,
     future::Future,
+    marker::PhantomData,
     panic::AssertUnwindSafe,
     pin::Pin,
     sync::Arc,
@@ -27,9 +28,24 @@ use pin_project_lite::pin_project;
 
 use crate::{
     policy::{is_preflight, single, Decision, Reason, Rejection},
-    spec::Spec,
+    spec::Annotated,
     Policy,
 };
+
+/// Zero-sized token naming the annotated handler `A` whose policy a mount uses.
+pub struct PolicyOf<A>(PhantomData<fn() -> A>);
+
+impl<A> PolicyOf<A> {
+    pub(crate) const fn new() -> Self {
+        PolicyOf(PhantomData)
+    }
+}
+
+impl<A> std::fmt::Debug for PolicyOf<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PolicyOf")
+    }
+}
 
 /// Request extension: a group [`CorsLayer`](crate::CorsLayer) is outside this route.
 #[derive(Clone, Copy, Debug)]
@@ -40,51 +56,76 @@ pub(crate) struct InGroup;
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct RouteAnswered;
 
-fn build(spec: &Spec, mounted: &[Method]) -> Arc<Policy> {
-    match Policy::build(spec, mounted) {
+#[track_caller]
+fn build<A: Annotated>(mounted: &[Method]) -> Arc<Policy> {
+    match Policy::build(&A::SPEC, mounted) {
         Ok(policy) => Arc::new(policy),
         Err(error) => panic!("{error}"),
     }
 }
 
-/// A handler wrapped with its CORS policy.
-#[derive(Clone, Debug)]
-pub struct CorsHandler<H> {
+/// A handler wrapped with the policy of its annotation `A`.
+///
+/// Zero-sized when the handler is (an `async fn` is): axum clones the handler for every
+/// request, and a zero-sized clone costs no allocation. The policy lives in a `static`.
+pub struct CorsHandler<H, A> {
     inner: H,
-    policy: Arc<Policy>,
+    annotation: PhantomData<fn() -> A>,
 }
 
-impl<H> CorsHandler<H> {
-    /// Wraps `inner` with `policy`.
-    pub fn new(inner: H, policy: Arc<Policy>) -> Self {
-        CorsHandler { inner, policy }
+impl<H: Clone, A> Clone for CorsHandler<H, A> {
+    fn clone(&self) -> Self {
+        CorsHandler {
+            inner: self.inner.clone(),
+            annotation: PhantomData,
+        }
+    }
+}
+
+impl<H, A: Annotated> std::fmt::Debug for CorsHandler<H, A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CorsHandler")
+            .field("policy", &A::SPEC.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<H, A: Annotated> CorsHandler<H, A> {
+    /// Wraps `inner` with the policy of `A`.
+    pub fn new(inner: H, _policy: PolicyOf<A>) -> Self {
+        CorsHandler {
+            inner,
+            annotation: PhantomData,
+        }
     }
 
     /// The policy this handler answers with.
-    pub fn policy(&self) -> &Policy {
-        &self.policy
+    pub fn policy(&self) -> &'static Policy {
+        A::policy()
     }
 }
 
-impl<H, T, S> Handler<T, S> for CorsHandler<H>
+impl<H, A, T, S> Handler<T, S> for CorsHandler<H, A>
 where
     H: Handler<T, S>,
+    A: Annotated,
     S: Send + 'static,
 {
     type Future = CorsFuture<H::Future>;
 
     fn call(self, req: Request, state: S) -> Self::Future {
+        let policy = A::policy();
         let in_group = req.extensions().get::<InGroup>().is_some();
-        let (decision, req) = if self.policy.needs_parts() {
+        let (decision, req) = if policy.needs_parts() {
             let (parts, body) = req.into_parts();
-            let decision = self.policy.actual(&parts.headers, Some(&parts));
+            let decision = policy.actual(&parts.headers, Some(&parts));
             (decision, Request::from_parts(parts, body))
         } else {
-            (self.policy.actual(req.headers(), None), req)
+            (policy.actual(req.headers(), None), req)
         };
         CorsFuture {
             inner: self.inner.call(req, state),
-            policy: self.policy,
+            policy,
             decision: Some(decision),
             in_group,
         }
@@ -96,7 +137,7 @@ pin_project! {
     pub struct CorsFuture<F> {
         #[pin]
         inner: F,
-        policy: Arc<Policy>,
+        policy: &'static Policy,
         decision: Option<Decision>,
         in_group: bool,
     }
@@ -227,7 +268,9 @@ where
         let answered = policy.is_some();
         let mut response = match policy {
             // No annotated handler behind this method: an outer group policy (if any) answers.
-            None => Rejection::new("", Reason::NoHandler, None, req.headers(), None).into_response(),
+            None => {
+                Rejection::new("", Reason::NoHandler, None, req.headers(), None).into_response()
+            }
             Some(policy) if policy.needs_parts() => {
                 let (parts, _) = req.into_parts();
                 policy
@@ -280,7 +323,7 @@ impl Future for PreflightFuture {
 /// Builder behind `with_cors!`: mounts annotated handlers and the generated preflight handler.
 ///
 /// `with_cors!(put(a).delete(b))` expands to
-/// `Route::new().put(a, &<a as Annotated>::SPEC).delete(b, &<b as Annotated>::SPEC).finish()`.
+/// `Route::new().put(a, policy_of::<a>()).delete(b, policy_of::<b>()).finish()`.
 pub struct Route<S = ()> {
     router: MethodRouter<S>,
     entries: Vec<(Method, Arc<Policy>)>,
@@ -311,12 +354,13 @@ macro_rules! mount_fns {
         $(
             $(#[$doc])*
             #[track_caller]
-            pub fn $name<H, T>(self, handler: H, spec: &'static Spec) -> Self
+            pub fn $name<H, T, A>(self, handler: H, policy: PolicyOf<A>) -> Self
             where
                 H: Handler<T, S>,
                 T: 'static,
+                A: Annotated,
             {
-                self.mount(MethodFilter::$filter, &[$(Method::$method),+], handler, spec)
+                self.mount(MethodFilter::$filter, &[$(Method::$method),+], handler, policy)
             }
         )+
     };
@@ -351,20 +395,23 @@ where
     }
 
     #[track_caller]
-    fn mount<H, T>(
+    fn mount<H, T, A>(
         mut self,
         filter: MethodFilter,
         methods: &[Method],
         handler: H,
-        spec: &'static Spec,
+        policy: PolicyOf<A>,
     ) -> Self
     where
         H: Handler<T, S>,
         T: 'static,
+        A: Annotated,
     {
-        let policy = build(spec, methods);
+        // Build both now, so an invalid `env("VAR")` list stops start-up here.
+        let _ = A::policy();
+        let preflight = build::<A>(methods);
         for method in methods {
-            self.entries.push((method.clone(), policy.clone()));
+            self.entries.push((method.clone(), preflight.clone()));
         }
         self.router = self.router.on(filter, CorsHandler::new(handler, policy));
         self

@@ -113,10 +113,14 @@ impl Spec {
             return Ok(());
         }
         if matches!(self.origins, Origins::Unset) {
-            return Err("the policy has no `origins`; add `origins = [...]` or `policy = SomePolicy`");
+            return Err(
+                "the policy has no `origins`; add `origins = [...]` or `policy = SomePolicy`",
+            );
         }
         if self.credentials && matches!(self.origins, Origins::Any) {
-            return Err("`credentials` cannot be combined with `origins = \"*\"`; list the allowed origins");
+            return Err(
+                "`credentials` cannot be combined with `origins = \"*\"`; list the allowed origins",
+            );
         }
         if self.credentials && matches!(self.expose, Names::Any) {
             return Err("`expose = \"*\"` means nothing with `credentials` (browsers treat it as a header named `*`); list the exposed headers");
@@ -126,7 +130,9 @@ impl Spec {
         }
         if let Some(age) = self.max_age {
             if age as u64 > crate::rules::MAX_AGE_LIMIT {
-                return Err("`max_age` is above 86400 seconds, which no browser honours; use at most 86400");
+                return Err(
+                    "`max_age` is above 86400 seconds, which no browser honours; use at most 86400",
+                );
             }
         }
         if let Origins::List(list) = self.origins {
@@ -230,9 +236,12 @@ const fn ends_with(bytes: &[u8], suffix: &[u8]) -> bool {
     label = "this handler is not annotated with `#[cors(...)]`",
     note = "every handler inside `with_cors!` needs a policy: add `#[cors(origins = [...])]` (or `#[cors(policy = SomePolicy)]`) above the handler fn"
 )]
-pub trait Annotated {
+pub trait Annotated: 'static {
     /// The handler's validated policy.
     const SPEC: Spec;
+
+    /// The policy compiled once (generated: a `static` [`PolicyCell`](crate::__private::PolicyCell)).
+    fn policy() -> &'static crate::Policy;
 }
 
 /// Implemented by a `#[cors_policy(...)]` struct.
@@ -270,7 +279,10 @@ mod tests {
             credentials: true,
             ..Spec::DEFAULT
         };
-        assert!(any_with_credentials.check().unwrap_err().contains("credentials"));
+        assert!(any_with_credentials
+            .check()
+            .unwrap_err()
+            .contains("credentials"));
         let expose_any = Spec {
             origins: Origins::List(&["https://a.example"]),
             credentials: true,
@@ -293,7 +305,10 @@ mod tests {
             credentials: true,
             ..Spec::DEFAULT
         };
-        assert!(insecure.check().unwrap_err().contains("allow_insecure_origins"));
+        assert!(insecure
+            .check()
+            .unwrap_err()
+            .contains("allow_insecure_origins"));
         assert!(Spec {
             allow_insecure_origins: true,
             ..insecure

@@ -163,10 +163,20 @@ impl Browser {
         })
     }
 
-    /// Kills the browser and waits for it to exit.
+    /// Stops the browser (SIGTERM, so that it takes its helper processes down with it; SIGKILL
+    /// if it is still running 5 s later) and removes its profile.
     pub(crate) async fn close(mut self) {
-        let _ = self.child.start_kill();
-        let _ = tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await;
+        if let Some(pid) = self.child.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .stderr(Stdio::null())
+                .status();
+        }
+        let wait = Duration::from_secs(5);
+        if tokio::time::timeout(wait, self.child.wait()).await.is_err() {
+            let _ = self.child.start_kill();
+            let _ = tokio::time::timeout(wait, self.child.wait()).await;
+        }
         if let Some(dir) = self.dir.take() {
             dir.remove().await;
         }

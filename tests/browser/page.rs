@@ -1,8 +1,22 @@
-//! A frontend origin: serves the scenario page and collects the results it posts back.
+//! The frontend origins: they serve the scenario page and collect the results it posts back.
 //!
 //! The page posts to its own origin, so reporting never depends on the CORS under test.
+//!
+//! The two frontends are shared by every test of the binary, on their own thread and runtime:
+//! the API policies read the allowed origin (`env("CORS_E2E_ORIGINS")`) when a router is
+//! built, and a handler policy may be compiled once per process, so the allowed origin must be
+//! the same for every test. Each test's API is its own, on a port of its own; a page learns it,
+//! and the run it reports for, from its query string.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    net::SocketAddr,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex, OnceLock, PoisonError,
+    },
+    time::Duration,
+};
 
 use axum::{
     extract::State,
@@ -12,9 +26,14 @@ use axum::{
     Json, Router,
 };
 use serde::Deserialize;
-use tokio::{net::TcpListener, sync::mpsc, task::JoinHandle};
+use tokio::sync::mpsc;
 
 const SCENARIOS_JS: &str = include_str!("scenarios.js");
+
+const PAGE: &str = "<!doctype html>
+<html><head><meta charset=\"utf-8\"><title>cors e2e</title></head>
+<body><pre id=\"log\"></pre><script src=\"/scenarios.js\"></script></body></html>
+";
 
 /// One scenario's outcome as the page saw it, e.g. `200 hello` or `blocked`.
 #[derive(Debug, Deserialize)]
@@ -26,6 +45,8 @@ pub(crate) struct Outcome {
 /// What the page posts when it is done.
 #[derive(Debug, Deserialize)]
 pub(crate) struct Report {
+    /// The run this report belongs to (from the page's query string).
+    run: u64,
     /// `location.origin` of the page, to be sure which origin ran the scenarios.
     pub(crate) origin: String,
     pub(crate) results: Vec<Outcome>,
@@ -34,46 +55,92 @@ pub(crate) struct Report {
     pub(crate) errors: Vec<String>,
 }
 
-/// A frontend server on `127.0.0.1:port` (also reachable as `<anything>.localhost:port`).
+type Runs = Arc<Mutex<HashMap<u64, mpsc::Sender<Report>>>>;
+
+/// The allowed and the disallowed frontend, both on `127.0.0.1` (and so also reachable as
+/// `<name>.localhost`).
 #[derive(Debug)]
-pub(crate) struct Frontend {
-    pub(crate) port: u16,
-    reports: mpsc::Receiver<Report>,
-    server: JoinHandle<()>,
+pub(crate) struct Frontends {
+    pub(crate) allowed_port: u16,
+    pub(crate) disallowed_port: u16,
+    runs: Runs,
 }
 
-#[derive(Clone)]
-struct PageState {
-    api: Arc<str>,
-    reports: mpsc::Sender<Report>,
-}
-
-impl Frontend {
-    /// Serves, on `listener`, a page that runs the scenarios against `api` (an origin).
-    pub(crate) fn start(listener: TcpListener, api: &str) -> Frontend {
-        let (tx, rx) = mpsc::channel(4);
-        let state = PageState {
-            api: api.into(),
-            reports: tx,
+/// The shared frontends, started on first use.
+pub(crate) fn frontends() -> &'static Frontends {
+    static FRONTENDS: OnceLock<Frontends> = OnceLock::new();
+    FRONTENDS.get_or_init(|| {
+        let bind = || {
+            let listener = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+                .expect("bind a loopback port");
+            listener
+                .set_nonblocking(true)
+                .expect("non-blocking listener");
+            listener
+        };
+        let (allowed, disallowed) = (bind(), bind());
+        let port = |l: &std::net::TcpListener| l.local_addr().expect("address").port();
+        let frontends = Frontends {
+            allowed_port: port(&allowed),
+            disallowed_port: port(&disallowed),
+            runs: Runs::default(),
         };
         let app = Router::new()
-            .route("/", get(page))
+            .route("/", get(|| async { Html(PAGE) }))
             .route("/scenarios.js", get(scenarios_js))
             .route("/report", post(report))
             .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
-            .with_state(state);
-        let port = listener.local_addr().expect("frontend address").port();
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("serve a frontend");
-        });
-        Frontend {
-            port,
+            .with_state(frontends.runs.clone());
+        // The test runtimes end with their tests; these servers live as long as the process.
+        std::thread::Builder::new()
+            .name("cors-e2e-frontends".to_owned())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("frontend runtime");
+                let serve = |listener: std::net::TcpListener| {
+                    let app = app.clone();
+                    async move {
+                        let listener = tokio::net::TcpListener::from_std(listener)?;
+                        axum::serve(listener, app).await
+                    }
+                };
+                runtime.block_on(async move {
+                    let (a, b) = tokio::join!(serve(allowed), serve(disallowed));
+                    a.and(b).expect("serve the frontends");
+                });
+            })
+            .expect("start the frontend thread");
+        frontends
+    })
+}
+
+impl Frontends {
+    /// A new run: its id goes into the page's query string, its report comes back here.
+    pub(crate) fn run(&self) -> Run {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = mpsc::channel(1);
+        lock(&self.runs).insert(id, tx);
+        Run {
+            id,
             reports: rx,
-            server,
+            runs: self.runs.clone(),
         }
     }
+}
 
-    /// The next report, or `None` after `timeout`.
+/// One page load's report channel; unregistered on drop.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) id: u64,
+    reports: mpsc::Receiver<Report>,
+    runs: Runs,
+}
+
+impl Run {
+    /// The page's report, or `None` after `timeout`.
     pub(crate) async fn report(&mut self, timeout: Duration) -> Option<Report> {
         tokio::time::timeout(timeout, self.reports.recv())
             .await
@@ -82,28 +149,14 @@ impl Frontend {
     }
 }
 
-impl Drop for Frontend {
+impl Drop for Run {
     fn drop(&mut self) {
-        self.server.abort();
+        lock(&self.runs).remove(&self.id);
     }
 }
 
-/// A listener on a loopback port the OS picks.
-pub(crate) async fn bind_loopback() -> TcpListener {
-    TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .expect("bind a loopback port")
-}
-
-async fn page(State(state): State<PageState>) -> Html<String> {
-    // The API origin is a plain `http://host:port` string: safe inside a JS string literal.
-    Html(format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>cors e2e</title></head>\n\
-         <body><pre id=\"log\"></pre>\n\
-         <script>window.E2E = {{ api: \"{}\" }};</script>\n\
-         <script src=\"/scenarios.js\"></script></body></html>\n",
-        state.api
-    ))
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 async fn scenarios_js() -> impl IntoResponse {
@@ -113,7 +166,13 @@ async fn scenarios_js() -> impl IntoResponse {
     )
 }
 
-async fn report(State(state): State<PageState>, Json(report): Json<Report>) -> StatusCode {
-    let _ = state.reports.send(report).await;
-    StatusCode::NO_CONTENT
+async fn report(State(runs): State<Runs>, Json(report): Json<Report>) -> StatusCode {
+    let sender = lock(&runs).get(&report.run).cloned();
+    match sender {
+        Some(sender) => {
+            let _ = sender.send(report).await;
+            StatusCode::NO_CONTENT
+        }
+        None => StatusCode::NOT_FOUND,
+    }
 }

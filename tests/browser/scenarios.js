@@ -8,7 +8,10 @@
 'use strict';
 
 (() => {
-  const API = window.E2E.api;
+  // `?api=<the API's origin>&run=<the test's run id>`
+  const params = new URLSearchParams(location.search);
+  const API = params.get('api');
+  const RUN = Number(params.get('run'));
   const TIMEOUT_MS = 10000;
   const WATCHDOG_MS = 40000;
   // Longer than the 5 s Chromium caches a preflight that has no Access-Control-Max-Age.
@@ -162,7 +165,12 @@
   async function report(extraErrors) {
     if (reported) return;
     reported = true;
-    const body = JSON.stringify({ origin: location.origin, results, errors: errors.concat(extraErrors) });
+    const body = JSON.stringify({
+      run: RUN,
+      origin: location.origin,
+      results,
+      errors: errors.concat(extraErrors),
+    });
     document.getElementById('log').textContent = body;
     await fetch('/report', { method: 'POST', headers: JSON_TYPE, body });
   }
