@@ -1,14 +1,15 @@
 //! End-to-end tests in headless Chromium: a real browser is the judge of every policy.
 //!
-//! Each test starts, on loopback ports the OS picks, an API at `http://localhost:P2` and two
-//! frontends: `P1`, allowed (listed as `http://127.0.0.1:P1`, and matched as
-//! `http://app.localhost:P1` by the pattern `http://*.localhost:P1`), and `P3`, which no policy
-//! allows. Chromium first visits the API's `/login`, which sets a cookie on the API's origin and
-//! redirects to the frontend page; the page's script (`tests/browser/scenarios.js`) runs every
-//! scenario with `fetch()` / `XMLHttpRequest` and POSTs the outcomes to its own origin. The test
-//! compares them with [`EXPECTED`] and checks the preflights the API counted ([`PREFLIGHTS`]).
-//! One browser launch per test; the four tests load the page from the four [`PageOrigin`]s.
-//! A fifth test runs `examples/tasks.rs` and checks its page.
+//! On loopback ports the OS picks: two frontends shared by the tests of this binary (`P1`,
+//! allowed: listed as `http://127.0.0.1:P1` and matched as `http://app.localhost:P1` by the
+//! pattern `http://*.localhost:P1`; `P3`, which no policy allows), and one API per test at
+//! `http://localhost:P2`. Chromium first visits the API's `/login`, which sets a cookie on the
+//! API's origin and redirects to the frontend page; the page's script
+//! (`tests/browser/scenarios.js`) runs every scenario with `fetch()` / `XMLHttpRequest` and
+//! POSTs the outcomes to its own origin. The test compares them with [`EXPECTED`] and checks
+//! the preflights its API counted ([`PREFLIGHTS`]). One browser launch per test; the four
+//! scenario tests load the page from the four [`PageOrigin`]s. A fifth test runs
+//! `examples/tasks.rs` and checks its page.
 //!
 //! Without Chromium (`CHROMIUM=/path`, or `chromium`, `chromium-browser`, `google-chrome` on
 //! `PATH`) each test prints why it is skipped and passes; `CORS_E2E_REQUIRE_BROWSER=1` makes
@@ -25,7 +26,7 @@ use std::{
 use axum::{
     extract::{Path, Query, Request, State},
     http::{
-        header::{AUTHORIZATION, HOST, SET_COOKIE},
+        header::{AUTHORIZATION, SET_COOKIE},
         request::Parts,
         HeaderMap, HeaderValue, Method, StatusCode,
     },
@@ -48,7 +49,6 @@ mod chromium;
 mod page;
 
 use chromium::{Browser, TempDir};
-use page::Frontend;
 
 /// How long a page may take to report (its own watchdog fires at 40 s).
 const REPORT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -224,8 +224,8 @@ const PREFLIGHTS: &[(&str, usize)] = &[
 // --- Policies ------------------------------------------------------------------------------
 //
 // The frontend's port is only known at run time, so the policies read their origins from the
-// environment when the router is built (`env(..)`, set by `Api::start`) or ask a predicate.
-
+// environment when the router is built (`env(..)`, see `allowed_origins_env`) or ask a
+// predicate.
 #[cors_policy(
     origins = env("CORS_E2E_ORIGINS"),
     methods = [GET, PUT, DELETE, POST],
@@ -251,19 +251,26 @@ struct AuthGroup;
 )]
 struct AnyHeadersGroup;
 
-/// `(API host, origin)` pairs [`registered_origin`] allows; one API per test, told apart by
-/// the `Host` header.
-static REGISTERED: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+/// The predicate policy's origins: the allowed frontend, under both of its names.
+fn registered_origin(origin: &HeaderValue, _request: &Parts) -> bool {
+    let port = page::frontends().allowed_port;
+    [
+        format!("http://127.0.0.1:{port}"),
+        format!("http://app.localhost:{port}"),
+    ]
+    .iter()
+    .any(|allowed| origin == allowed.as_str())
+}
 
-fn registered_origin(origin: &HeaderValue, parts: &Parts) -> bool {
-    let Some(host) = parts.headers.get(HOST) else {
-        return false;
-    };
-    REGISTERED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .iter()
-        .any(|(h, o)| host == h.as_str() && origin == o.as_str())
+/// Sets `CORS_E2E_ORIGINS` (once per process: it never changes) to the allowed frontend, by
+/// its address and by the pattern `http://*.localhost:P1`.
+fn allowed_origins_env() {
+    static SET: std::sync::Once = std::sync::Once::new();
+    SET.call_once(|| {
+        let port = page::frontends().allowed_port;
+        let origins = format!("http://127.0.0.1:{port}, http://*.localhost:{port}");
+        std::env::set_var("CORS_E2E_ORIGINS", origins);
+    });
 }
 
 // --- Handlers ------------------------------------------------------------------------------
@@ -515,40 +522,28 @@ fn api_router(preflights: Preflights) -> Router {
 
 // --- The servers ---------------------------------------------------------------------------
 
-/// Serializes "set `CORS_E2E_ORIGINS`, build the router" across the tests of this binary.
-static BUILD_LOCK: Mutex<()> = Mutex::new(());
-
-/// The API server at `http://localhost:port`.
+/// One test's API server, at `http://localhost:port`.
 #[derive(Debug)]
 struct Api {
     origin: String,
-    host: String,
     preflights: Preflights,
     server: JoinHandle<()>,
 }
 
 impl Api {
-    /// Serves the API on `listener`. The `env(..)` policies allow `origins` (a comma-separated
-    /// list, exact origins and patterns); the predicate policy allows `registered`.
-    fn start(listener: TcpListener, origins: &str, registered: &[&str]) -> Api {
+    async fn start() -> Api {
+        let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .expect("bind the API port");
         let port = listener.local_addr().expect("API address").port();
-        let host = format!("localhost:{port}");
+        allowed_origins_env();
         let preflights = Preflights::default();
-        let router = {
-            let _guard = BUILD_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
-            std::env::set_var("CORS_E2E_ORIGINS", origins);
-            api_router(preflights.clone())
-        };
-        REGISTERED
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend(registered.iter().map(|o| (host.clone(), (*o).to_owned())));
+        let router = api_router(preflights.clone());
         let server = tokio::spawn(async move {
             axum::serve(listener, router).await.expect("serve the API");
         });
         Api {
-            origin: format!("http://{host}"),
-            host,
+            origin: format!("http://localhost:{port}"),
             preflights,
             server,
         }
@@ -558,39 +553,6 @@ impl Api {
 impl Drop for Api {
     fn drop(&mut self) {
         self.server.abort();
-        REGISTERED
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .retain(|(host, _)| *host != self.host);
-    }
-}
-
-/// The three origins of one test, on fresh ports.
-#[derive(Debug)]
-struct World {
-    api: Api,
-    allowed: Frontend,
-    disallowed: Frontend,
-}
-
-impl World {
-    async fn start() -> World {
-        let api = page::bind_loopback().await;
-        let allowed = page::bind_loopback().await;
-        let disallowed = page::bind_loopback().await;
-        let api_origin = format!(
-            "http://localhost:{}",
-            api.local_addr().expect("address").port()
-        );
-        let p1 = allowed.local_addr().expect("address").port();
-        let exact = format!("http://127.0.0.1:{p1}");
-        let pattern = format!("http://*.localhost:{p1}");
-        let subdomain = format!("http://app.localhost:{p1}");
-        World {
-            api: Api::start(api, &format!("{exact}, {pattern}"), &[&exact, &subdomain]),
-            allowed: Frontend::start(allowed, &api_origin),
-            disallowed: Frontend::start(disallowed, &api_origin),
-        }
     }
 }
 
@@ -614,18 +576,26 @@ async fn run_scenarios(test: &str, from: PageOrigin) {
         return;
     };
     let started = Instant::now();
-    let mut world = World::start().await;
-    let (frontend, page_origin) = match from {
-        PageOrigin::Allowed => (&mut world.allowed, "http://127.0.0.1"),
-        PageOrigin::Wildcard => (&mut world.allowed, "http://app.localhost"),
-        PageOrigin::Disallowed => (&mut world.disallowed, "http://127.0.0.1"),
-        PageOrigin::WildcardOtherPort => (&mut world.disallowed, "http://app.localhost"),
+    let api = Api::start().await;
+    let frontends = page::frontends();
+    let (host, port) = match from {
+        PageOrigin::Allowed => ("127.0.0.1", frontends.allowed_port),
+        PageOrigin::Wildcard => ("app.localhost", frontends.allowed_port),
+        PageOrigin::Disallowed => ("127.0.0.1", frontends.disallowed_port),
+        PageOrigin::WildcardOtherPort => ("app.localhost", frontends.disallowed_port),
     };
     let refused = matches!(from, PageOrigin::Disallowed | PageOrigin::WildcardOtherPort);
-    let page_origin = format!("{page_origin}:{}", frontend.port);
-    let url = format!("{}/login?next={page_origin}/", world.api.origin);
+    let page_origin = format!("http://{host}:{port}");
+    let mut run = frontends.run();
+    // The login sets the API's cookie, then redirects to the page (the query string has no
+    // character that needs escaping inside `next`'s value but `&`, hence `%26`).
+    let url = format!(
+        "{api}/login?next={page_origin}/?api={api}%26run={run}",
+        api = api.origin,
+        run = run.id
+    );
     let browser = Browser::open(&chromium, &url).expect("start chromium");
-    let report = frontend.report(REPORT_TIMEOUT).await;
+    let report = run.report(REPORT_TIMEOUT).await;
     let log = browser.log_tail();
     browser.close().await;
     let report = report.unwrap_or_else(|| {
@@ -668,7 +638,7 @@ async fn run_scenarios(test: &str, from: PageOrigin) {
     // From a refused origin every preflight fails, and failures are never cached.
     if !refused {
         for (path, expected) in PREFLIGHTS {
-            let seen = world.api.preflights.get(path);
+            let seen = api.preflights.get(path);
             let ok = seen == *expected;
             if !ok {
                 problems.push(format!(
