@@ -39,6 +39,7 @@ use crate::policy::is_preflight;
 /// let app: Router = Router::new()
 ///     .route("/tasks/{id}", with_cors!(put(update_task)))
 ///     .route_layer(skip_preflights(middleware::from_fn(require_bearer)));
+/// # drop(app);
 /// ```
 pub fn skip_preflights<L>(layer: L) -> SkipPreflightsLayer<L> {
     SkipPreflightsLayer { layer }
