@@ -298,6 +298,16 @@ impl Policy {
         })
     }
 
+    /// This policy with `mounted` as its methods when its spec lists none (a handler's default:
+    /// the methods it is mounted under). Shares everything else, `env("VAR")` origins included.
+    pub(crate) fn for_mount(&self, spec: &Spec, mounted: &[Method]) -> Policy {
+        let mut policy = self.clone();
+        if matches!(spec.methods, Names::Default) {
+            policy.methods = AllowMethods::List(mounted.into());
+        }
+        policy
+    }
+
     /// The policy's name (handler or policy type).
     pub fn name(&self) -> &'static str {
         self.name

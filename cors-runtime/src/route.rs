@@ -56,14 +56,6 @@ pub(crate) struct InGroup;
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct RouteAnswered;
 
-#[track_caller]
-fn build<A: Annotated>(mounted: &[Method]) -> Arc<Policy> {
-    match Policy::build(&A::SPEC, mounted) {
-        Ok(policy) => Arc::new(policy),
-        Err(error) => panic!("{error}"),
-    }
-}
-
 /// A handler wrapped with the policy of its annotation `A`.
 ///
 /// Zero-sized when the handler is (an `async fn` is): axum clones the handler for every
@@ -407,9 +399,9 @@ where
         T: 'static,
         A: Annotated,
     {
-        // Build both now, so an invalid `env("VAR")` list stops start-up here.
-        let _ = A::policy();
-        let preflight = build::<A>(methods);
+        // Built (and `env("VAR")` read) once per handler, when the first router mounting it is
+        // built, so an invalid list stops start-up there; preflights and actual responses share it.
+        let preflight = Arc::new(A::policy().for_mount(&A::SPEC, methods));
         for method in methods {
             self.entries.push((method.clone(), preflight.clone()));
         }

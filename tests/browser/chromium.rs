@@ -105,9 +105,7 @@ impl TempDir {
     pub(crate) fn path(&self) -> &Path {
         &self.0
     }
-}
 
-impl TempDir {
     /// Removes the directory, retrying for a while: the helper processes of a killed Chromium
     /// may still be writing to its profile for a moment.
     pub(crate) async fn remove(self) {
