@@ -326,31 +326,36 @@ impl Policy {
     /// or `None`. `parts` is needed only when [`Policy::needs_parts`].
     pub(crate) fn actual(&self, headers: &HeaderMap, parts: Option<&Parts>) -> Decision {
         if self.disabled {
-            return Decision { allow_origin: None };
+            return Decision::default();
         }
-        let allow_origin = match single(headers, &header::ORIGIN) {
-            Some(origin) => {
-                let allowed = self.origins.allow(origin, parts);
-                if allowed.is_none() {
-                    tracing::debug!(
-                        target: "cors_runtime",
-                        policy = self.name,
-                        origin = %Escaped(origin.as_bytes()),
-                        reason = "origin",
-                        "CORS request from a disallowed origin: no CORS headers added"
-                    );
-                }
-                allowed
-            }
-            None => None,
+        let Some(origin) = single(headers, &header::ORIGIN) else {
+            return Decision::default();
         };
-        Decision { allow_origin }
+        let allow_origin = self.origins.allow(origin, parts);
+        // Kept for the log line, which is written only if this decision is applied (an outer
+        // group's decision is dropped when the route answered), and only when it is enabled.
+        let refused = (allow_origin.is_none()
+            && tracing::enabled!(target: "cors_runtime", tracing::Level::DEBUG))
+        .then(|| origin.clone());
+        Decision {
+            allow_origin,
+            refused,
+        }
     }
 
     /// Adds the CORS headers of an actual response.
     pub(crate) fn decorate(&self, decision: Decision, headers: &mut HeaderMap) {
         if let Some(vary) = &self.vary_actual {
             vary.apply(headers);
+        }
+        if let Some(origin) = &decision.refused {
+            tracing::debug!(
+                target: "cors_runtime",
+                policy = self.name,
+                origin = %Escaped(origin.as_bytes()),
+                reason = "origin",
+                "CORS request from a disallowed origin: no CORS headers added"
+            );
         }
         let Some(origin) = decision.allow_origin else {
             return;
@@ -555,7 +560,9 @@ impl Rejection {
 }
 
 /// What an actual request gets, decided before the handler runs.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Decision {
     allow_origin: Option<HeaderValue>,
+    /// The refused origin, when debug logging is on.
+    refused: Option<HeaderValue>,
 }
