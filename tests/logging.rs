@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use axum::{body::Body, http::Request, routing::get, Router};
+use axum::{body::Body, http::Request, Router};
 use cors_runtime::{cors, cors_policy, with_cors};
 use tower::ServiceExt;
 use tracing_subscriber::{fmt::MakeWriter, util::SubscriberInitExt, EnvFilter};
