@@ -23,10 +23,11 @@ use crate::{
 /// A group policy as a tower [`Layer`]: `SomePolicy::layer()`.
 ///
 /// Apply it with `Router::layer` **after** the routes and after any authentication
-/// `route_layer`, so that it sits outside them: it then answers preflights before
-/// authentication runs (preflights never carry credentials) and decorates every response of
-/// the group, errors included. A route whose handlers have their own `#[cors]` policy
-/// (`with_cors!`) answers for itself; the group layer leaves its responses alone.
+/// `route_layer`, so that it sits outside them: its preflight answers then succeed even when
+/// authentication refuses the preflight (preflights never carry credentials), and it decorates
+/// every response of the group, errors included (a 401 too). A route whose handlers have their
+/// own `#[cors]` policy (`with_cors!`) answers for itself; the group layer leaves its responses
+/// alone. See [`Cors`] for how preflights reach such routes.
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CorsLayer {
