@@ -8,7 +8,7 @@ use crate::{
     errors::{Errors, LAST},
     keys,
     parse::{Arg, AttrArgs, Elem, Value},
-    rules::{self, OriginKind},
+    rules,
 };
 
 /// Which attribute is being checked.
@@ -186,12 +186,7 @@ fn check_max_age(arg: &Arg, errors: &mut Errors) -> Option<u32> {
     match lit.base10_parse::<u64>() {
         Ok(n) if n <= rules::MAX_AGE_LIMIT => Some(n as u32),
         Ok(n) => {
-            errors.push(
-                lit,
-                format!(
-                    "`max_age = {n}` is above 86400 seconds (24 h), which no browser honours (Chromium caps at 7200); use at most `max_age = 86400`"
-                ),
-            );
+            errors.push(lit, rules::max_age_too_large(n));
             None
         }
         Err(_) => {
@@ -295,7 +290,7 @@ fn check_methods(arg: &Arg, errors: &mut Errors) -> Option<NamesSpec> {
         if name == "*" {
             errors.push_at(
                 elem.span(),
-                "`\"*\"` must stand alone; write `methods = \"*\"`",
+                rules::star_must_stand_alone("methods"),
             );
             ok = false;
             continue;
@@ -308,7 +303,7 @@ fn check_methods(arg: &Arg, errors: &mut Errors) -> Option<NamesSpec> {
         if out.contains(&name) {
             errors.push_at(
                 elem.span(),
-                format!("duplicate method `{name}`; list it once"),
+                rules::duplicate_method(&name),
             );
             ok = false;
             continue;
@@ -316,7 +311,7 @@ fn check_methods(arg: &Arg, errors: &mut Errors) -> Option<NamesSpec> {
         out.push(name);
     }
     if elems.is_empty() {
-        errors.push_at(arg.value.span(&arg.key), "`methods = []` allows no method; list at least one, or leave `methods` out for the default");
+        errors.push_at(arg.value.span(&arg.key), rules::EMPTY_METHODS);
         ok = false;
     }
     ok.then_some(NamesSpec::List(out))
@@ -351,7 +346,7 @@ fn check_headers(arg: &Arg, errors: &mut Errors, expose: bool) -> Option<NamesSp
         if raw == "*" {
             errors.push(
                 lit,
-                format!("`\"*\"` must stand alone; write `{} = \"*\"`", arg.key),
+                rules::star_must_stand_alone(&arg.key.to_string()),
             );
             ok = false;
             continue;
@@ -364,12 +359,7 @@ fn check_headers(arg: &Arg, errors: &mut Errors, expose: bool) -> Option<NamesSp
         match checked {
             Ok(name) => {
                 if out.contains(&name) {
-                    let note = if raw == name {
-                        ""
-                    } else {
-                        " (header names are case-insensitive)"
-                    };
-                    errors.push(lit, format!("duplicate header `{raw}`{note}; list it once"));
+                    errors.push(lit, rules::duplicate_header(&raw, &name));
                     ok = false;
                 } else {
                     out.push(name);
@@ -424,7 +414,7 @@ fn check_origin_list(
     errors: &mut Errors,
 ) -> Option<OriginsSpec> {
     if elems.is_empty() {
-        errors.push_at(span, "`origins = []` allows no origin; list at least one");
+        errors.push_at(span, rules::EMPTY_ORIGINS);
         return None;
     }
     // With `policy = X`, flags left out here may come from X: the merged spec is checked by a
@@ -460,7 +450,7 @@ fn check_origin_list(
             continue;
         }
         if out.contains(&value) {
-            errors.push(lit, format!("duplicate origin `{value}`; list it once"));
+            errors.push(lit, rules::duplicate_origin(&value));
             ok = false;
             continue;
         }
@@ -476,26 +466,9 @@ fn check_origin_flags(
     based: bool,
     credentials: bool,
 ) -> Result<(), String> {
-    match checked.kind {
-        OriginKind::Any => {
-            return Err("`\"*\"` must stand alone; write `origins = \"*\"`".to_owned());
-        }
-        OriginKind::Null if spec.allow_null_origin != Some(true) && !based => {
-            return Err("`\"null\"` trusts every sandboxed iframe and local file; add the flag `allow_null_origin` if you mean it".to_owned());
-        }
-        _ => {}
-    }
-    if checked.public_suffix_wildcard {
-        return Err(format!(
-            "pattern `{value}` covers every site under a public suffix; name your registrable domain, e.g. `https://*.example.com`"
-        ));
-    }
-    if checked.insecure && credentials && spec.allow_insecure_origins != Some(true) && !based {
-        return Err(format!(
-            "origin `{value}` is plain http and not loopback, so with `credentials` any network attacker could use it; use https, or add the flag `allow_insecure_origins`"
-        ));
-    }
-    Ok(())
+    let null_allowed = spec.allow_null_origin == Some(true) || based;
+    let insecure_refused = credentials && spec.allow_insecure_origins != Some(true) && !based;
+    rules::check_origin_flags(value, checked, null_allowed, insecure_refused)
 }
 
 /// Rules between keys of the same attribute.

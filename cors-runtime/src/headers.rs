@@ -61,9 +61,9 @@ fn trim_ows(mut bytes: &[u8]) -> &[u8] {
 /// `allowed` is `None` for `headers = "*"` (any valid name) or the policy's lower-case names.
 /// Names compare ASCII case-insensitively; empty items (`a,,b`) are skipped. Returns whether any
 /// name was requested. Work is bounded by [`MAX_REQUEST_HEADERS_LEN`] bytes.
-pub(crate) fn check_requested<'a>(
+pub(crate) fn check_requested<'a, N: AsRef<str>>(
     fields: http::header::GetAll<'a, HeaderValue>,
-    allowed: Option<&[&str]>,
+    allowed: Option<&[N]>,
 ) -> Result<bool, HeadersRefusal<'a>> {
     let total: usize = fields.iter().map(|v| v.len() + 1).sum();
     if total > MAX_REQUEST_HEADERS_LEN + 1 {
@@ -88,7 +88,7 @@ pub(crate) fn check_requested<'a>(
             if let Some(allowed) = allowed {
                 if !allowed
                     .iter()
-                    .any(|a| a.as_bytes().eq_ignore_ascii_case(name))
+                    .any(|a| a.as_ref().as_bytes().eq_ignore_ascii_case(name))
                 {
                     return Err(HeadersRefusal::NotAllowed(name));
                 }

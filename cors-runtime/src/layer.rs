@@ -8,13 +8,18 @@ use std::{
     task::{ready, Context, Poll},
 };
 
-use axum::{extract::Request, response::Response};
+use axum::{
+    extract::{MatchedPath, Request},
+    response::Response,
+};
+use http::{header, HeaderMap};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::{
-    policy::{is_preflight, Decision, Rejection},
+    origin::{OriginCheckFuture, MAX_ORIGIN_LEN},
+    policy::{is_preflight, single, Ctx, Decision, Rejection},
     route::{InGroup, RouteAnswered},
     spec::Spec,
     Policy, PolicyError,
@@ -52,9 +57,67 @@ impl CorsLayer {
         })
     }
 
+    /// The layer of a policy built at run time ([`Policy::builder`]); same as
+    /// [`CorsLayer::from`].
+    ///
+    /// For one route, layer its `MethodRouter` with `.layer(..)` (not `.route_layer(..)`:
+    /// preflights reach the method router's fallback, which `.layer` wraps too):
+    ///
+    /// ```
+    /// use axum::{body::Body, http::Request, routing::put, Router};
+    /// use cors_runtime::{CorsLayer, Policy};
+    /// use tower::ServiceExt;
+    ///
+    /// # async fn update() {}
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let policy = Policy::builder("Uploads")
+    ///     .origins(["https://app.example.com"])
+    ///     .methods(["PUT"])
+    ///     .build()?;
+    /// let app: Router = Router::new()
+    ///     .route("/uploads/{id}", put(update).layer(CorsLayer::from_policy(policy)));
+    ///
+    /// let preflight = Request::options("/uploads/7")
+    ///     .header("origin", "https://app.example.com")
+    ///     .header("access-control-request-method", "PUT")
+    ///     .body(Body::empty())?;
+    /// let response = app.oneshot(preflight).await?;
+    /// assert_eq!(response.status(), 204);
+    /// assert_eq!(response.headers()["access-control-allow-methods"], "PUT");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_policy(policy: Policy) -> Self {
+        CorsLayer {
+            policy: Arc::new(policy),
+        }
+    }
+
     /// The compiled policy.
+    ///
+    /// ```
+    /// #[cors_runtime::cors_policy(origins = ["https://app.example.com"])]
+    /// struct AppPolicy;
+    ///
+    /// assert_eq!(AppPolicy::layer().policy().name(), "AppPolicy");
+    /// ```
     pub fn policy(&self) -> &Policy {
         &self.policy
+    }
+}
+
+/// [`CorsLayer::from_policy`].
+///
+/// ```
+/// let policy = cors_runtime::Policy::builder("P").any_origin().build()?;
+/// let layer = cors_runtime::CorsLayer::from(policy);
+/// assert_eq!(layer.policy().name(), "P");
+/// # Ok::<(), cors_runtime::PolicyError>(())
+/// ```
+impl From<Policy> for CorsLayer {
+    fn from(policy: Policy) -> Self {
+        CorsLayer::from_policy(policy)
     }
 }
 
@@ -124,12 +187,15 @@ where
 
     fn call(&mut self, req: Request) -> Self::Future {
         let preflight = is_preflight(req.method(), req.headers());
-        let (kind, mut req) = if self.policy.needs_parts() {
+        let (kind, mut req) = if let Some(pending) = self.pending(preflight, &req) {
+            (Kind::Pending(pending), req)
+        } else if self.policy.needs_parts() {
             let (parts, body) = req.into_parts();
-            let kind = self.decide(preflight, &parts.headers, Some(&parts));
+            let kind = self.decide(preflight, &parts.headers, Some(&parts), &parts.extensions);
             (kind, Request::from_parts(parts, body))
         } else {
-            (self.decide(preflight, req.headers(), None), req)
+            let kind = self.decide(preflight, req.headers(), None, req.extensions());
+            (kind, req)
         };
         // An outer group layer marked the request: this (inner, more specific) layer's answers
         // must be left alone by it.
@@ -151,11 +217,72 @@ impl<S> Cors<S> {
         preflight: bool,
         headers: &http::HeaderMap,
         parts: Option<&http::request::Parts>,
+        extensions: &http::Extensions,
     ) -> Kind {
+        let ctx = Ctx {
+            parts,
+            route: extensions.get::<MatchedPath>(),
+            resolved: None,
+        };
         if preflight {
-            Kind::Preflight(self.policy.preflight(headers, parts))
+            Kind::Preflight(self.policy.preflight(headers, ctx))
         } else {
-            Kind::Actual(self.policy.actual(headers, parts))
+            Kind::Actual(self.policy.actual(headers, ctx))
+        }
+    }
+
+    /// For a policy with an async origin predicate: starts the check, keeps what the decision
+    /// needs once it resolves. `None` for other policies, and when there is nothing to check.
+    fn pending(&self, preflight: bool, req: &Request) -> Option<Box<Pending>> {
+        let predicate = self.policy.async_predicate()?;
+        let origin = single(req.headers(), &header::ORIGIN)?;
+        if origin.len() > MAX_ORIGIN_LEN {
+            return None;
+        }
+        Some(Box::new(Pending {
+            check: predicate(origin.clone()),
+            // A preflight is answered from its CORS request headers; an actual request needs
+            // only its origin.
+            headers: if preflight {
+                req.headers().clone()
+            } else {
+                let mut map = HeaderMap::with_capacity(1);
+                map.insert(header::ORIGIN, origin.clone());
+                map
+            },
+            preflight,
+            route: req.extensions().get::<MatchedPath>().cloned(),
+        }))
+    }
+}
+
+/// An async origin check in flight, and what the decision needs when it resolves.
+struct Pending {
+    check: OriginCheckFuture,
+    headers: HeaderMap,
+    preflight: bool,
+    route: Option<MatchedPath>,
+}
+
+impl fmt::Debug for Pending {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pending")
+            .field("preflight", &self.preflight)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pending {
+    fn resolve(self, policy: &Policy, allowed: bool) -> Kind {
+        let ctx = Ctx {
+            parts: None,
+            route: self.route.as_ref(),
+            resolved: Some(allowed),
+        };
+        if self.preflight {
+            Kind::Preflight(policy.preflight(&self.headers, ctx))
+        } else {
+            Kind::Actual(policy.actual(&self.headers, ctx))
         }
     }
 }
@@ -165,6 +292,8 @@ enum Kind {
     /// The group's own answer, used unless the route answers the preflight itself.
     Preflight(Result<Response, Rejection>),
     Actual(Decision),
+    /// An async origin predicate decides; resolved before the inner response is awaited.
+    Pending(Box<Pending>),
 }
 
 pin_project! {
@@ -194,6 +323,12 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        if let Some(Kind::Pending(pending)) = this.kind {
+            let allowed = ready!(pending.check.as_mut().poll(cx));
+            if let Some(Kind::Pending(pending)) = this.kind.take() {
+                *this.kind = Some(pending.resolve(this.policy, allowed));
+            }
+        }
         let mut response = ready!(this.future.poll(cx))?;
         if response.extensions().get::<RouteAnswered>().is_some() {
             // A more specific policy answered (or deliberately did not).
@@ -206,7 +341,7 @@ where
             Some(Kind::Actual(decision)) => {
                 this.policy.decorate(decision, response.headers_mut());
             }
-            None => {}
+            Some(Kind::Pending(_)) | None => {}
         }
         if *this.nested {
             response.extensions_mut().insert(RouteAnswered);

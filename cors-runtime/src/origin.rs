@@ -1,6 +1,6 @@
 //! Origin matching, built once from a spec's origin list.
 
-use std::borrow::Cow;
+use std::{borrow::Cow, future::Future, pin::Pin, sync::Arc};
 
 use http::{request::Parts, HeaderValue};
 
@@ -16,8 +16,34 @@ pub(crate) const MAX_ORIGIN_LEN: usize = 300;
 /// A wildcard-subdomain pattern split as `scheme://` + labels + `.domain[:port]`.
 #[derive(Clone, Debug)]
 pub(crate) struct Wildcard {
+    pattern: Cow<'static, str>,
     prefix: Cow<'static, str>,
     suffix: Cow<'static, str>,
+}
+
+/// The future of an async origin predicate.
+pub(crate) type OriginCheckFuture = Pin<Box<dyn Future<Output = bool> + Send + 'static>>;
+
+/// An async origin predicate with its state captured (see
+/// [`PolicyBuilder::origins_async`](crate::PolicyBuilder::origins_async)).
+pub(crate) type AsyncPredicate = Arc<dyn Fn(HeaderValue) -> OriginCheckFuture + Send + Sync>;
+
+/// How `null` and plain-http entries are judged: from the policy's flags.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OriginFlags {
+    /// `allow_null_origin`.
+    pub(crate) null_allowed: bool,
+    /// `credentials` without `allow_insecure_origins`.
+    pub(crate) insecure_refused: bool,
+}
+
+impl OriginFlags {
+    pub(crate) fn of(spec: &Spec) -> Self {
+        OriginFlags {
+            null_allowed: spec.allow_null_origin,
+            insecure_refused: spec.credentials && !spec.allow_insecure_origins,
+        }
+    }
 }
 
 /// The compiled form of `origins`.
@@ -33,6 +59,9 @@ pub(crate) enum OriginMatcher {
     },
     /// A user predicate: the request's origin is echoed when it returns true.
     Predicate(OriginPredicate),
+    /// An async user predicate (runtime policies, group layers only): decided by the layer,
+    /// which awaits it and passes the answer to [`OriginMatcher::allow`].
+    Async(AsyncPredicate),
 }
 
 impl std::fmt::Debug for OriginMatcher {
@@ -45,12 +74,14 @@ impl std::fmt::Debug for OriginMatcher {
                 .field("wildcards", wildcards)
                 .finish(),
             OriginMatcher::Predicate(_) => f.write_str("Predicate(..)"),
+            OriginMatcher::Async(_) => f.write_str("Async(..)"),
         }
     }
 }
 
 impl OriginMatcher {
     pub(crate) fn new(spec: &Spec) -> Result<Self, PolicyError> {
+        let flags = OriginFlags::of(spec);
         match spec.origins {
             Origins::Unset => Err(PolicyError::new(
                 spec.name,
@@ -60,7 +91,7 @@ impl OriginMatcher {
             Origins::Predicate(predicate) => Ok(OriginMatcher::Predicate(predicate)),
             Origins::List(list) => {
                 let entries = list.iter().map(|s| (Cow::Borrowed(*s), None));
-                Self::from_entries(spec, entries)
+                Self::from_entries(spec.name, flags, entries)
             }
             Origins::Env(var) => {
                 let value = std::env::var(var).map_err(|e| {
@@ -85,13 +116,20 @@ impl OriginMatcher {
                         format!("environment variable `{var}` holds no origin; set it to a comma-separated list of origins"),
                     ));
                 }
-                Self::from_entries(spec, entries.into_iter().filter(|(s, _)| !s.is_empty()))
+                Self::from_entries(
+                    spec.name,
+                    flags,
+                    entries.into_iter().filter(|(s, _)| !s.is_empty()),
+                )
             }
         }
     }
 
-    fn from_entries(
-        spec: &Spec,
+    /// Compiles checked-as-we-go entries; `var` names the environment variable an entry came
+    /// from, for the message.
+    pub(crate) fn from_entries(
+        name: &str,
+        flags: OriginFlags,
         entries: impl Iterator<Item = (Cow<'static, str>, Option<&'static str>)>,
     ) -> Result<Self, PolicyError> {
         let mut exact: Vec<HeaderValue> = Vec::new();
@@ -99,42 +137,21 @@ impl OriginMatcher {
         for (entry, var) in entries {
             let context = |message: String| match var {
                 Some(var) => PolicyError::new(
-                    spec.name,
+                    name.to_owned(),
                     format!("environment variable `{var}`, entry `{entry}`: {message}"),
                 ),
-                None => PolicyError::new(spec.name, message),
+                None => PolicyError::new(name.to_owned(), message),
             };
             let checked = rules::check_origin(&entry).map_err(context)?;
-            match checked.kind {
-                OriginKind::Any => {
-                    return Err(context(
-                        "`*` cannot be part of a list; use `origins = \"*\"` on its own".to_owned(),
-                    ));
-                }
-                OriginKind::Null if !spec.allow_null_origin => {
-                    return Err(context(
-                        "`null` trusts every sandboxed iframe and file; add the flag `allow_null_origin` if you mean it"
-                            .to_owned(),
-                    ));
-                }
-                _ => {}
-            }
-            if checked.insecure && spec.credentials && !spec.allow_insecure_origins {
-                return Err(context(format!(
-                    "origin `{entry}` is plain http and not loopback, which cannot be combined with `credentials`; use https, or add the flag `allow_insecure_origins`"
-                )));
-            }
-            if checked.public_suffix_wildcard {
-                return Err(context(format!(
-                    "pattern `{entry}` covers every site under a public suffix; name the registrable domain, e.g. `https://*.example.com`"
-                )));
-            }
+            rules::check_origin_flags(&entry, checked, flags.null_allowed, flags.insecure_refused)
+                .map_err(context)?;
             if checked.kind == OriginKind::Subdomains {
                 let malformed = || context(format!("pattern `{entry}` is malformed"));
                 let wildcard = match &entry {
                     Cow::Borrowed(s) => {
                         let (prefix, suffix) = rules::split_wildcard(s).ok_or_else(malformed)?;
                         Wildcard {
+                            pattern: Cow::Borrowed(s),
                             prefix: Cow::Borrowed(prefix),
                             suffix: Cow::Borrowed(suffix),
                         }
@@ -144,6 +161,7 @@ impl OriginMatcher {
                         Wildcard {
                             prefix: Cow::Owned(prefix.to_owned()),
                             suffix: Cow::Owned(suffix.to_owned()),
+                            pattern: Cow::Owned(s.clone()),
                         }
                     }
                 };
@@ -176,9 +194,35 @@ impl OriginMatcher {
         matches!(self, OriginMatcher::Predicate(_))
     }
 
+    /// The async predicate, if this matcher is one.
+    pub(crate) fn async_predicate(&self) -> Option<&AsyncPredicate> {
+        match self {
+            OriginMatcher::Async(predicate) => Some(predicate),
+            _ => None,
+        }
+    }
+
+    /// The listed origins and patterns (exact ones sorted), for introspection.
+    pub(crate) fn entries(&self) -> Vec<&str> {
+        match self {
+            OriginMatcher::List { exact, wildcards } => exact
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .chain(wildcards.iter().map(|w| &*w.pattern))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The `Access-Control-Allow-Origin` value for this request's origin, or `None` when the
-    /// origin is not allowed. `parts` is only read for predicates.
-    pub(crate) fn allow(&self, origin: &HeaderValue, parts: Option<&Parts>) -> Option<HeaderValue> {
+    /// origin is not allowed. `parts` is only read for predicates; `resolved` is the answer of an
+    /// async predicate, awaited by the caller (`None`: not awaited, refused).
+    pub(crate) fn allow(
+        &self,
+        origin: &HeaderValue,
+        parts: Option<&Parts>,
+        resolved: Option<bool>,
+    ) -> Option<HeaderValue> {
         if origin.len() > MAX_ORIGIN_LEN {
             // Longer than any serialized origin (scheme, 253-byte host, port): never allowed,
             // never echoed, never passed to a predicate.
@@ -203,6 +247,7 @@ impl OriginMatcher {
                 Some(parts) if predicate(origin, parts) => Some(origin.clone()),
                 _ => None,
             },
+            OriginMatcher::Async(_) => (resolved == Some(true)).then(|| origin.clone()),
         }
     }
 }
@@ -222,7 +267,7 @@ mod tests {
 
     fn allows(m: &OriginMatcher, origin: &[u8]) -> Option<Vec<u8>> {
         let origin = HeaderValue::from_bytes(origin).unwrap();
-        m.allow(&origin, None).map(|v| v.as_bytes().to_vec())
+        m.allow(&origin, None, None).map(|v| v.as_bytes().to_vec())
     }
 
     #[test]

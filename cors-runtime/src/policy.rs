@@ -1,8 +1,8 @@
 //! A compiled policy: everything a request needs, precomputed when the router is built.
 
-use std::fmt;
+use std::{borrow::Cow, fmt};
 
-use axum::{body::Body, response::Response};
+use axum::{body::Body, extract::MatchedPath, response::Response};
 use http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode};
 
 use crate::{
@@ -14,34 +14,96 @@ use crate::{
 const ACRPN: &str = "access-control-request-private-network";
 const ACAPN: &str = "access-control-allow-private-network";
 
-/// A policy that could not be built: an invalid `env("VAR")` origin list, or a hand-written
+/// A policy that could not be built: an invalid `env("VAR")` origin list, a
+/// [`PolicyBuilder`](crate::PolicyBuilder) given invalid configuration, or a hand-written
 /// [`Spec`] that breaks a rule.
+///
+/// The messages are the ones the macros report at compile time for the same mistakes.
+///
+/// ```
+/// let error = cors_runtime::Policy::builder("ApiPolicy")
+///     .origins(["https://app.example.com/"])
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(
+///     error.to_string(),
+///     "invalid CORS policy `ApiPolicy`: origin `https://app.example.com/` has a trailing slash; \
+///      write `https://app.example.com`"
+/// );
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PolicyError {
-    policy: &'static str,
-    message: String,
+    policy: Cow<'static, str>,
+    /// Never empty.
+    problems: Vec<String>,
 }
 
 impl PolicyError {
-    pub(crate) fn new(policy: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(policy: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
         PolicyError {
-            policy,
-            message: message.into(),
+            policy: policy.into(),
+            problems: vec![message.into()],
         }
     }
 
-    /// The problem and its fix.
+    /// `problems` must not be empty.
+    pub(crate) fn many(policy: Cow<'static, str>, problems: Vec<String>) -> Self {
+        debug_assert!(!problems.is_empty());
+        PolicyError { policy, problems }
+    }
+
+    /// The (first) problem and its fix.
+    ///
+    /// ```
+    /// let error = cors_runtime::Policy::builder("P").build().unwrap_err();
+    /// assert!(error.message().starts_with("the policy has no `origins`"));
+    /// ```
     pub fn message(&self) -> &str {
-        &self.message
+        &self.problems[0]
+    }
+
+    /// Every problem found (a [`PolicyBuilder`](crate::PolicyBuilder) reports all of them, as
+    /// the macros do), each with its fix.
+    ///
+    /// ```
+    /// let error = cors_runtime::Policy::builder("P")
+    ///     .origins(["https://a.example/", "http//b.example"])
+    ///     .methods(["get"])
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(error.problems().len(), 3);
+    /// ```
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
+    /// The name of the policy that could not be built.
+    ///
+    /// ```
+    /// let error = cors_runtime::Policy::builder("ApiPolicy").build().unwrap_err();
+    /// assert_eq!(error.policy(), "ApiPolicy");
+    /// ```
+    pub fn policy(&self) -> &str {
+        &self.policy
     }
 }
 
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.policy.is_empty() {
-            write!(f, "invalid CORS policy: {}", self.message)
+            f.write_str("invalid CORS policy: ")?;
         } else {
-            write!(f, "invalid CORS policy `{}`: {}", self.policy, self.message)
+            write!(f, "invalid CORS policy `{}`: ", self.policy)?;
+        }
+        match &self.problems[..] {
+            [one] => f.write_str(one),
+            many => {
+                write!(f, "{} problems", many.len())?;
+                for problem in many {
+                    write!(f, "\n  - {problem}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -62,9 +124,67 @@ enum AllowHeaders {
     Any,
     /// The listed (lower-case) names; `value` is the joined list, `None` when empty.
     List {
-        names: &'static [&'static str],
+        names: Box<[Cow<'static, str>]>,
         value: Option<HeaderValue>,
     },
+}
+
+/// A validated list-valued key (`methods`, `headers`, `expose`), borrowed from a [`Spec`] or
+/// owned (built at run time).
+#[derive(Clone, Debug)]
+pub(crate) enum NameList {
+    Default,
+    Any,
+    List(Box<[Cow<'static, str>]>),
+}
+
+impl NameList {
+    fn of(names: Names) -> Self {
+        match names {
+            Names::Default => NameList::Default,
+            Names::Any => NameList::Any,
+            Names::List(list) => NameList::List(list.iter().map(|s| Cow::Borrowed(*s)).collect()),
+        }
+    }
+}
+
+/// What a list-valued key of a [`Policy`] allows: see [`Policy::methods`], [`Policy::headers`]
+/// and [`Policy::expose`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Allowed<'a> {
+    /// `"*"`.
+    Any,
+    /// These names (possibly none).
+    List(Vec<&'a str>),
+    /// `methods` of a handler that lists none: the methods it is mounted under.
+    Mounted,
+}
+
+/// Which origins a [`Policy`] allows: see [`Policy::origins`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AllowedOrigins<'a> {
+    /// `"*"`: any origin, answered with a literal `*`.
+    Any,
+    /// Exact origins (sorted) then wildcard-subdomain patterns, as listed.
+    List(Vec<&'a str>),
+    /// A predicate fn decides (`origins = path::to::fn`).
+    Predicate,
+    /// An async predicate decides
+    /// ([`PolicyBuilder::origins_async`](crate::PolicyBuilder::origins_async)).
+    AsyncPredicate,
+    /// `#[cors(disable)]`: no origin gets CORS headers.
+    None,
+}
+
+/// Per-request inputs of a decision besides the headers: the request head (for predicates),
+/// the matched route (for the log line) and the answer of an async predicate.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Ctx<'a> {
+    pub(crate) parts: Option<&'a Parts>,
+    pub(crate) route: Option<&'a MatchedPath>,
+    pub(crate) resolved: Option<bool>,
 }
 
 /// Why a CORS request was refused; logged, and named in a rejected preflight's body.
@@ -175,18 +295,42 @@ pub fn is_preflight(method: &Method, headers: &HeaderMap) -> bool {
 
 /// A compiled CORS policy: the origin table and every header value, built once.
 ///
-/// Built from a [`Spec`] by the routers and layers the macros generate; build one yourself
-/// with [`Policy::new`] to check a spec at start-up.
+/// Built from a [`Spec`] by the routers and layers the macros generate, or at run time from
+/// configuration with [`Policy::builder`]; both produce this same type, checked by the same
+/// rules. Use one as a group layer with [`CorsLayer::from`](crate::CorsLayer), inspect a
+/// handler's with [`policy_of`](crate::policy_of), print it (its [`Display`](fmt::Display) is
+/// a one-line summary for start-up logs).
+///
+/// ```
+/// let policy = cors_runtime::Policy::builder("ApiPolicy")
+///     .origins(["https://app.example.com"])
+///     .methods(["GET", "PUT"])
+///     .headers(["content-type", "authorization"])
+///     .credentials(true)
+///     .max_age(600)
+///     .build()?;
+/// assert_eq!(
+///     policy.to_string(),
+///     "CORS policy `ApiPolicy`: origins https://app.example.com; methods GET, PUT, HEAD; \
+///      request headers content-type, authorization; exposed headers none; credentials; \
+///      max-age 600 s"
+/// );
+/// # Ok::<(), cors_runtime::PolicyError>(())
+/// ```
 #[derive(Clone)]
 pub struct Policy {
-    name: &'static str,
+    name: Cow<'static, str>,
     disabled: bool,
     origins: OriginMatcher,
     methods: AllowMethods,
+    /// `methods` not given for a handler: the mounted methods apply.
+    methods_mounted: bool,
     headers: AllowHeaders,
     expose: Option<HeaderValue>,
+    expose_names: NameList,
     credentials: bool,
     max_age: Option<HeaderValue>,
+    max_age_secs: Option<u32>,
     private_network: bool,
     preflight_status: StatusCode,
     vary_actual: Option<Vary>,
@@ -200,6 +344,7 @@ impl fmt::Debug for Policy {
             .field("disabled", &self.disabled)
             .field("origins", &self.origins)
             .field("methods", &self.methods)
+            .field("methods_mounted", &self.methods_mounted)
             .field("headers", &self.headers)
             .field("expose", &self.expose)
             .field("credentials", &self.credentials)
@@ -210,13 +355,74 @@ impl fmt::Debug for Policy {
     }
 }
 
+/// A one-line summary for start-up logs: name, origins, methods, headers, exposed headers,
+/// credentials, max-age (and private network, preflight status when not the defaults).
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn list(f: &mut fmt::Formatter<'_>, allowed: Allowed<'_>) -> fmt::Result {
+            match allowed {
+                Allowed::Any => f.write_str("*"),
+                Allowed::Mounted => f.write_str("as mounted"),
+                Allowed::List(list) if list.is_empty() => f.write_str("none"),
+                Allowed::List(list) => f.write_str(&list.join(", ")),
+            }
+        }
+        write!(f, "CORS policy `{}`: ", self.name)?;
+        if self.disabled {
+            return f.write_str("disabled (no CORS headers)");
+        }
+        f.write_str("origins ")?;
+        match self.origins() {
+            AllowedOrigins::Any => f.write_str("*")?,
+            AllowedOrigins::List(list) => f.write_str(&list.join(", "))?,
+            AllowedOrigins::Predicate => f.write_str("decided by a predicate")?,
+            AllowedOrigins::AsyncPredicate => f.write_str("decided by an async predicate")?,
+            AllowedOrigins::None => f.write_str("none")?,
+        }
+        f.write_str("; methods ")?;
+        list(f, self.methods())?;
+        f.write_str("; request headers ")?;
+        list(f, self.headers())?;
+        f.write_str("; exposed headers ")?;
+        list(f, self.expose())?;
+        if self.credentials {
+            f.write_str("; credentials")?;
+        }
+        if let Some(age) = self.max_age_secs {
+            write!(f, "; max-age {age} s")?;
+        }
+        if self.private_network {
+            f.write_str("; private network")?;
+        }
+        if self.preflight_status != StatusCode::NO_CONTENT {
+            write!(f, "; preflight status {}", self.preflight_status.as_u16())?;
+        }
+        Ok(())
+    }
+}
+
 const DEFAULT_GROUP_METHODS: &[Method] = &[Method::GET, Method::HEAD, Method::POST];
 
-fn header_list(names: &[&str]) -> Option<HeaderValue> {
+fn header_list(names: &[Cow<'static, str>]) -> Option<HeaderValue> {
     if names.is_empty() {
         return None;
     }
     HeaderValue::from_str(&names.join(", ")).ok()
+}
+
+/// The validated content of a policy, before its header values are built: from a [`Spec`]
+/// (macros) or a [`PolicyBuilder`](crate::PolicyBuilder) (run time).
+pub(crate) struct Draft {
+    pub(crate) name: Cow<'static, str>,
+    pub(crate) disabled: bool,
+    pub(crate) origins: OriginMatcher,
+    pub(crate) methods: NameList,
+    pub(crate) headers: NameList,
+    pub(crate) expose: NameList,
+    pub(crate) credentials: bool,
+    pub(crate) max_age: Option<u32>,
+    pub(crate) private_network: bool,
+    pub(crate) preflight_status: u16,
 }
 
 impl Policy {
@@ -230,20 +436,51 @@ impl Policy {
         if let Err(message) = spec.check() {
             return Err(PolicyError::new(spec.name, message));
         }
-        let disabled = spec.disabled;
-        let origins = if disabled {
+        let origins = if spec.disabled {
             OriginMatcher::Any
         } else {
             OriginMatcher::new(spec)?
         };
-        let methods = match spec.methods {
-            Names::Any => AllowMethods::Any,
-            Names::Default => AllowMethods::List(mounted.into()),
-            Names::List(list) => {
+        Policy::assemble(
+            Draft {
+                name: Cow::Borrowed(spec.name),
+                disabled: spec.disabled,
+                origins,
+                methods: NameList::of(spec.methods),
+                headers: NameList::of(spec.headers),
+                expose: NameList::of(spec.expose),
+                credentials: spec.credentials,
+                max_age: spec.max_age,
+                private_network: spec.private_network,
+                preflight_status: spec.preflight_status,
+            },
+            mounted,
+        )
+    }
+
+    /// Builds the header values of validated `parts`.
+    pub(crate) fn assemble(parts: Draft, mounted: &[Method]) -> Result<Policy, PolicyError> {
+        let Draft {
+            name,
+            disabled,
+            origins,
+            methods,
+            headers,
+            expose,
+            credentials,
+            max_age,
+            private_network: pna,
+            preflight_status,
+        } = parts;
+        let methods_mounted = matches!(methods, NameList::Default) && mounted.is_empty();
+        let methods = match methods {
+            NameList::Any => AllowMethods::Any,
+            NameList::Default => AllowMethods::List(mounted.into()),
+            NameList::List(list) => {
                 let mut methods = Vec::with_capacity(list.len() + 1);
-                for m in list {
+                for m in list.iter() {
                     let method = Method::from_bytes(m.as_bytes()).map_err(|_| {
-                        PolicyError::new(spec.name, format!("method `{m}` is not a valid token"))
+                        PolicyError::new(name.clone(), format!("method `{m}` is not a valid token"))
                     })?;
                     methods.push(method);
                 }
@@ -254,24 +491,23 @@ impl Policy {
                 AllowMethods::List(methods.into())
             }
         };
-        let headers = match spec.headers {
-            Names::Any => AllowHeaders::Any,
-            Names::Default => AllowHeaders::List {
-                names: &[],
+        let headers = match headers {
+            NameList::Any => AllowHeaders::Any,
+            NameList::Default => AllowHeaders::List {
+                names: Box::default(),
                 value: None,
             },
-            Names::List(names) => AllowHeaders::List {
+            NameList::List(names) => AllowHeaders::List {
+                value: header_list(&names),
                 names,
-                value: header_list(names),
             },
         };
-        let expose = match spec.expose {
-            Names::Any => Some(HeaderValue::from_static("*")),
-            Names::Default => None,
-            Names::List(names) => header_list(names),
+        let expose_value = match &expose {
+            NameList::Any => Some(HeaderValue::from_static("*")),
+            NameList::Default => None,
+            NameList::List(names) => header_list(names),
         };
-        let varies = origins.varies() || spec.credentials;
-        let pna = spec.private_network;
+        let varies = origins.varies() || credentials;
         let vary_preflight = match (varies, pna) {
             (true, false) => Vary::PREFLIGHT,
             (false, false) => Vary::PREFLIGHT_ANY_ORIGIN,
@@ -279,16 +515,19 @@ impl Policy {
             (false, true) => Vary::PREFLIGHT_ANY_ORIGIN_PNA,
         };
         Ok(Policy {
-            name: spec.name,
+            name,
             disabled,
             origins,
             methods,
+            methods_mounted,
             headers,
-            expose,
-            credentials: spec.credentials,
-            max_age: spec.max_age.map(HeaderValue::from),
+            expose: expose_value,
+            expose_names: expose,
+            credentials,
+            max_age: max_age.map(HeaderValue::from),
+            max_age_secs: max_age,
             private_network: pna,
-            preflight_status: if spec.preflight_status == 200 {
+            preflight_status: if preflight_status == 200 {
                 StatusCode::OK
             } else {
                 StatusCode::NO_CONTENT
@@ -304,39 +543,193 @@ impl Policy {
         let mut policy = self.clone();
         if matches!(spec.methods, Names::Default) {
             policy.methods = AllowMethods::List(mounted.into());
+            policy.methods_mounted = false;
         }
         policy
     }
 
-    /// The policy's name (handler or policy type).
-    pub fn name(&self) -> &'static str {
-        self.name
+    /// The policy's name (handler, policy type, or the name given to [`Policy::builder`]).
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("ApiPolicy").any_origin().build()?;
+    /// assert_eq!(policy.name(), "ApiPolicy");
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// `#[cors(disable)]`.
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P").any_origin().build()?;
+    /// assert!(!policy.is_disabled());
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
     pub fn is_disabled(&self) -> bool {
         self.disabled
+    }
+
+    /// The origins this policy allows.
+    ///
+    /// ```
+    /// use cors_runtime::{AllowedOrigins, Policy};
+    ///
+    /// let policy = Policy::builder("P")
+    ///     .origins(["https://b.example", "https://*.a.example", "https://a.example"])
+    ///     .build()?;
+    /// assert_eq!(
+    ///     policy.origins(),
+    ///     AllowedOrigins::List(vec!["https://a.example", "https://b.example", "https://*.a.example"])
+    /// );
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn origins(&self) -> AllowedOrigins<'_> {
+        if self.disabled {
+            return AllowedOrigins::None;
+        }
+        match &self.origins {
+            OriginMatcher::Any => AllowedOrigins::Any,
+            OriginMatcher::List { .. } => AllowedOrigins::List(self.origins.entries()),
+            OriginMatcher::Predicate(_) => AllowedOrigins::Predicate,
+            OriginMatcher::Async(_) => AllowedOrigins::AsyncPredicate,
+        }
+    }
+
+    /// The methods this policy allows (`GET` brings `HEAD`, as in axum).
+    ///
+    /// ```
+    /// use cors_runtime::{Allowed, Policy};
+    ///
+    /// let policy = Policy::builder("P").any_origin().methods(["PUT"]).build()?;
+    /// assert_eq!(policy.methods(), Allowed::List(vec!["PUT"]));
+    /// let group_default = Policy::builder("P").any_origin().build()?;
+    /// assert_eq!(group_default.methods(), Allowed::List(vec!["GET", "HEAD", "POST"]));
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn methods(&self) -> Allowed<'_> {
+        match &self.methods {
+            AllowMethods::Any => Allowed::Any,
+            AllowMethods::List(_) if self.methods_mounted => Allowed::Mounted,
+            AllowMethods::List(list) => Allowed::List(list.iter().map(Method::as_str).collect()),
+        }
+    }
+
+    /// The request headers this policy allows (lower case), besides the CORS-safelisted ones.
+    ///
+    /// ```
+    /// use cors_runtime::{Allowed, Policy};
+    ///
+    /// let policy = Policy::builder("P")
+    ///     .any_origin()
+    ///     .headers(["Content-Type", "authorization"])
+    ///     .build()?;
+    /// assert_eq!(policy.headers(), Allowed::List(vec!["content-type", "authorization"]));
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn headers(&self) -> Allowed<'_> {
+        match &self.headers {
+            AllowHeaders::Any => Allowed::Any,
+            AllowHeaders::List { names, .. } => Allowed::List(names.iter().map(|n| &**n).collect()),
+        }
+    }
+
+    /// The response headers this policy exposes to scripts, besides the CORS-safelisted ones.
+    ///
+    /// ```
+    /// use cors_runtime::{Allowed, Policy};
+    ///
+    /// let policy = Policy::builder("P").any_origin().expose(["x-request-id"]).build()?;
+    /// assert_eq!(policy.expose(), Allowed::List(vec!["x-request-id"]));
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn expose(&self) -> Allowed<'_> {
+        match &self.expose_names {
+            NameList::Any => Allowed::Any,
+            NameList::Default => Allowed::List(Vec::new()),
+            NameList::List(names) => Allowed::List(names.iter().map(|n| &**n).collect()),
+        }
+    }
+
+    /// Whether responses carry `Access-Control-Allow-Credentials: true`.
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P")
+    ///     .origins(["https://a.example"])
+    ///     .credentials(true)
+    ///     .build()?;
+    /// assert!(policy.credentials());
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn credentials(&self) -> bool {
+        self.credentials
+    }
+
+    /// `Access-Control-Max-Age` in seconds, if sent.
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P").any_origin().max_age(600).build()?;
+    /// assert_eq!(policy.max_age(), Some(600));
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn max_age(&self) -> Option<u32> {
+        self.max_age_secs
+    }
+
+    /// Whether private-network preflights are allowed.
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P").any_origin().build()?;
+    /// assert!(!policy.private_network());
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn private_network(&self) -> bool {
+        self.private_network
+    }
+
+    /// The status of a successful preflight (204 or 200).
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P").any_origin().build()?;
+    /// assert_eq!(policy.preflight_status(), axum::http::StatusCode::NO_CONTENT);
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn preflight_status(&self) -> StatusCode {
+        self.preflight_status
     }
 
     pub(crate) fn needs_parts(&self) -> bool {
         self.origins.needs_parts()
     }
 
+    /// The async origin predicate, when the policy has one (only runtime policies do).
+    pub(crate) fn async_predicate(&self) -> Option<&crate::origin::AsyncPredicate> {
+        if self.disabled {
+            return None;
+        }
+        self.origins.async_predicate()
+    }
+
     /// Decides an actual (non-preflight) request: the `Access-Control-Allow-Origin` value to send,
-    /// or `None`. `parts` is needed only when [`Policy::needs_parts`].
-    pub(crate) fn actual(&self, headers: &HeaderMap, parts: Option<&Parts>) -> Decision {
+    /// or `None`. `ctx.parts` is needed only when [`Policy::needs_parts`].
+    pub(crate) fn actual(&self, headers: &HeaderMap, ctx: Ctx<'_>) -> Decision {
         if self.disabled {
             return Decision::default();
         }
         let Some(origin) = single(headers, &header::ORIGIN) else {
             return Decision::default();
         };
-        let allow_origin = self.origins.allow(origin, parts);
+        let allow_origin = self.origins.allow(origin, ctx.parts, ctx.resolved);
         // Kept for the log line, which is written only if this decision is applied (an outer
         // group's decision is dropped when the route answered), and only when it is enabled.
         let refused = (allow_origin.is_none()
             && tracing::enabled!(target: "cors_runtime", tracing::Level::DEBUG))
-        .then(|| origin.clone());
+        .then(|| {
+            Box::new(Refused {
+                origin: origin.clone(),
+                route: ctx.route.cloned(),
+            })
+        });
         Decision {
             allow_origin,
             refused,
@@ -348,11 +741,12 @@ impl Policy {
         if let Some(vary) = &self.vary_actual {
             vary.apply(headers);
         }
-        if let Some(origin) = &decision.refused {
+        if let Some(refused) = &decision.refused {
             tracing::debug!(
                 target: "cors_runtime",
-                policy = self.name,
-                origin = %Escaped(origin.as_bytes()),
+                policy = &*self.name,
+                route = refused.route.as_ref().map_or("", MatchedPath::as_str),
+                origin = %Escaped(refused.origin.as_bytes()),
                 reason = "origin",
                 "CORS request from a disallowed origin: no CORS headers added"
             );
@@ -377,12 +771,8 @@ impl Policy {
     }
 
     /// Answers a preflight: the success response, or a [`Rejection`] to log and send.
-    pub(crate) fn preflight(
-        &self,
-        headers: &HeaderMap,
-        parts: Option<&Parts>,
-    ) -> Result<Response, Rejection> {
-        match self.preflight_headers(headers, parts) {
+    pub(crate) fn preflight(&self, headers: &HeaderMap, ctx: Ctx<'_>) -> Result<Response, Rejection> {
+        match self.preflight_headers(headers, ctx) {
             Ok(map) => {
                 let mut response = Response::new(Body::empty());
                 *response.status_mut() = self.preflight_status;
@@ -390,10 +780,11 @@ impl Policy {
                 Ok(response)
             }
             Err((reason, detail)) => Err(Rejection::new(
-                self.name,
+                &self.name,
                 reason,
                 detail,
                 headers,
+                ctx.route,
                 Some(&self.vary_preflight),
             )),
         }
@@ -402,7 +793,7 @@ impl Policy {
     fn preflight_headers<'a>(
         &self,
         headers: &'a HeaderMap,
-        parts: Option<&Parts>,
+        ctx: Ctx<'_>,
     ) -> Result<HeaderMap, (Reason, Option<&'a [u8]>)> {
         if self.disabled {
             return Err((Reason::Disabled, None));
@@ -410,7 +801,7 @@ impl Policy {
         let origin = single(headers, &header::ORIGIN).ok_or((Reason::Origin, None))?;
         let allow_origin = self
             .origins
-            .allow(origin, parts)
+            .allow(origin, ctx.parts, ctx.resolved)
             .ok_or((Reason::Origin, Some(origin.as_bytes())))?;
         let method = single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD)
             .ok_or((Reason::Method, None))?;
@@ -420,7 +811,7 @@ impl Policy {
         let requested = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
         let allowed_names = match &self.headers {
             AllowHeaders::Any => None,
-            AllowHeaders::List { names, .. } => Some(*names),
+            AllowHeaders::List { names, .. } => Some(&**names),
         };
         let any_requested = headers::check_requested(
             headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS),
@@ -489,19 +880,20 @@ impl Policy {
 /// A refused preflight, not yet logged nor answered.
 #[derive(Debug)]
 pub(crate) struct Rejection {
-    policy: &'static str,
     reason: Reason,
     vary: Option<Vary>,
-    /// Escaped `[refused, origin, method, headers]`, rendered only when debug logging is on.
-    log: Option<Box<[String; 4]>>,
+    /// Escaped `[policy, route, refused, origin, method, headers]`, rendered only when debug
+    /// logging is on.
+    log: Option<Box<[String; 6]>>,
 }
 
 impl Rejection {
     pub(crate) fn new(
-        policy: &'static str,
+        policy: &str,
         reason: Reason,
         detail: Option<&[u8]>,
         headers: &HeaderMap,
+        route: Option<&MatchedPath>,
         vary: Option<&Vary>,
     ) -> Self {
         let log = tracing::enabled!(target: "cors_runtime", tracing::Level::DEBUG).then(|| {
@@ -514,6 +906,8 @@ impl Rejection {
                     .join(", ")
             };
             Box::new([
+                policy.to_owned(),
+                route.map_or_else(String::new, |r| r.as_str().to_owned()),
                 detail.map(|d| Escaped(d).to_string()).unwrap_or_default(),
                 field(header::ORIGIN),
                 field(header::ACCESS_CONTROL_REQUEST_METHOD),
@@ -521,21 +915,27 @@ impl Rejection {
             ])
         });
         Rejection {
-            policy,
             reason,
             vary: vary.copied(),
             log,
         }
     }
 
+    /// The response without the log line (another policy's decision will be the one logged).
+    pub(crate) fn into_response_unlogged(mut self) -> Response {
+        self.log = None;
+        self.into_response()
+    }
+
     /// Logs the rejection and builds its response: 403, a short plain-text reason, no
     /// `Access-Control-*` header, and `Vary` naming what the answer depended on.
     pub(crate) fn into_response(self) -> Response {
         if let Some(log) = &self.log {
-            let [refused, origin, method, headers] = &**log;
+            let [policy, route, refused, origin, method, headers] = &**log;
             tracing::debug!(
                 target: "cors_runtime",
-                policy = self.policy,
+                policy = policy.as_str(),
+                route = route.as_str(),
                 reason = self.reason.key(),
                 refused = %refused,
                 origin = %origin,
@@ -563,6 +963,12 @@ impl Rejection {
 #[derive(Debug, Default)]
 pub(crate) struct Decision {
     allow_origin: Option<HeaderValue>,
-    /// The refused origin, when debug logging is on.
-    refused: Option<HeaderValue>,
+    /// The refused origin and the route, when debug logging is on.
+    refused: Option<Box<Refused>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Refused {
+    origin: HeaderValue,
+    route: Option<MatchedPath>,
 }

@@ -18,7 +18,7 @@ use std::{
 
 use axum::{
     body::Body,
-    extract::Request,
+    extract::{MatchedPath, Request},
     handler::Handler,
     response::Response,
     routing::{MethodFilter, MethodRouter},
@@ -27,7 +27,7 @@ use http::{header, HeaderValue, Method, StatusCode};
 use pin_project_lite::pin_project;
 
 use crate::{
-    policy::{is_preflight, single, Decision, Reason, Rejection},
+    policy::{is_preflight, single, Ctx, Decision, Reason, Rejection},
     spec::Annotated,
     Policy,
 };
@@ -110,10 +110,20 @@ where
         let in_group = req.extensions().get::<InGroup>().is_some();
         let (decision, req) = if policy.needs_parts() {
             let (parts, body) = req.into_parts();
-            let decision = policy.actual(&parts.headers, Some(&parts));
+            let ctx = Ctx {
+                parts: Some(&parts),
+                route: parts.extensions.get::<MatchedPath>(),
+                resolved: None,
+            };
+            let decision = policy.actual(&parts.headers, ctx);
             (decision, Request::from_parts(parts, body))
         } else {
-            (policy.actual(req.headers(), None), req)
+            let ctx = Ctx {
+                parts: None,
+                route: req.extensions().get::<MatchedPath>(),
+                resolved: None,
+            };
+            (policy.actual(req.headers(), ctx), req)
         };
         CorsFuture {
             inner: self.inner.call(req, state),
@@ -258,20 +268,37 @@ where
         let method = single(req.headers(), &header::ACCESS_CONTROL_REQUEST_METHOD);
         let policy = method.and_then(|m| self.policy_for(m.as_bytes()));
         let answered = policy.is_some();
+        let route = req.extensions().get::<MatchedPath>();
         let mut response = match policy {
-            // No annotated handler behind this method: an outer group policy (if any) answers.
-            None => {
-                Rejection::new("", Reason::NoHandler, None, req.headers(), None).into_response()
+            // No annotated handler behind this method: an outer group policy (if any) answers;
+            // its rejection is the one logged.
+            None if in_group => {
+                Rejection::new("", Reason::NoHandler, None, req.headers(), None, None)
+                    .into_response_unlogged()
             }
+            None => Rejection::new("", Reason::NoHandler, None, req.headers(), route, None)
+                .into_response(),
             Some(policy) if policy.needs_parts() => {
                 let (parts, _) = req.into_parts();
+                let ctx = Ctx {
+                    parts: Some(&parts),
+                    route: parts.extensions.get::<MatchedPath>(),
+                    resolved: None,
+                };
                 policy
-                    .preflight(&parts.headers, Some(&parts))
+                    .preflight(&parts.headers, ctx)
                     .unwrap_or_else(Rejection::into_response)
             }
-            Some(policy) => policy
-                .preflight(req.headers(), None)
-                .unwrap_or_else(Rejection::into_response),
+            Some(policy) => {
+                let ctx = Ctx {
+                    parts: None,
+                    route,
+                    resolved: None,
+                };
+                policy
+                    .preflight(req.headers(), ctx)
+                    .unwrap_or_else(Rejection::into_response)
+            }
         };
         if in_group && answered {
             response.extensions_mut().insert(RouteAnswered);

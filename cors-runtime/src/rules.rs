@@ -1021,6 +1021,80 @@ fn token_problem(what: &str, s: &str) -> Option<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// List-level rules: shared by the attribute macros and the runtime `PolicyBuilder`
+// ---------------------------------------------------------------------------------------------
+
+/// `origins = []`.
+pub(crate) const EMPTY_ORIGINS: &str = "`origins = []` allows no origin; list at least one";
+
+/// `methods = []`.
+pub(crate) const EMPTY_METHODS: &str =
+    "`methods = []` allows no method; list at least one, or leave `methods` out for the default";
+
+/// `"*"` inside a list of `key`.
+pub(crate) fn star_must_stand_alone(key: &str) -> String {
+    format!("`\"*\"` must stand alone; write `{key} = \"*\"`")
+}
+
+/// The same origin listed twice.
+pub(crate) fn duplicate_origin(value: &str) -> String {
+    format!("duplicate origin `{value}`; list it once")
+}
+
+/// The same method listed twice.
+pub(crate) fn duplicate_method(name: &str) -> String {
+    format!("duplicate method `{name}`; list it once")
+}
+
+/// The same header listed twice; `name` is the lower-cased form of `raw`.
+pub(crate) fn duplicate_header(raw: &str, name: &str) -> String {
+    let note = if raw == name {
+        ""
+    } else {
+        " (header names are case-insensitive)"
+    };
+    format!("duplicate header `{raw}`{note}; list it once")
+}
+
+/// `max_age` above [`MAX_AGE_LIMIT`].
+pub(crate) fn max_age_too_large(n: u64) -> String {
+    format!(
+        "`max_age = {n}` is above 86400 seconds (24 h), which no browser honours (Chromium caps at 7200); use at most `max_age = 86400`"
+    )
+}
+
+/// The rules of one origin entry that depend on the policy's flags: `*` in a list, `null`
+/// without `allow_null_origin`, public-suffix patterns, plain http with credentials.
+///
+/// `null_allowed` is whether `allow_null_origin` is (or may be) set; `insecure_refused` whether
+/// `credentials` is set without `allow_insecure_origins`.
+pub(crate) fn check_origin_flags(
+    value: &str,
+    checked: CheckedOrigin,
+    null_allowed: bool,
+    insecure_refused: bool,
+) -> Result<(), String> {
+    match checked.kind {
+        OriginKind::Any => return Err(star_must_stand_alone("origins")),
+        OriginKind::Null if !null_allowed => {
+            return Err("`\"null\"` trusts every sandboxed iframe and local file; add the flag `allow_null_origin` if you mean it".to_owned());
+        }
+        _ => {}
+    }
+    if checked.public_suffix_wildcard {
+        return Err(format!(
+            "pattern `{value}` covers every site under a public suffix; name your registrable domain, e.g. `https://*.example.com`"
+        ));
+    }
+    if checked.insecure && insecure_refused {
+        return Err(format!(
+            "origin `{value}` is plain http and not loopback, so with `credentials` any network attacker could use it; use https, or add the flag `allow_insecure_origins`"
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
 // Display helpers
 // ---------------------------------------------------------------------------------------------
 

@@ -109,31 +109,23 @@ impl Spec {
     /// Per-entry rules (origin grammar, header names) are checked by the macros, and for
     /// `env("VAR")` origins when the policy is built.
     pub const fn check(&self) -> Result<(), &'static str> {
+        let shape = KeyShape {
+            disabled: self.disabled,
+            origins_unset: matches!(self.origins, Origins::Unset),
+            origins_any: matches!(self.origins, Origins::Any),
+            credentials: self.credentials,
+            expose_any: matches!(self.expose, Names::Any),
+            preflight_status: self.preflight_status,
+            max_age: match self.max_age {
+                Some(age) => Some(age as u64),
+                None => None,
+            },
+        };
+        if let Err(message) = shape.check() {
+            return Err(message);
+        }
         if self.disabled {
             return Ok(());
-        }
-        if matches!(self.origins, Origins::Unset) {
-            return Err(
-                "the policy has no `origins`; add `origins = [...]` or `policy = SomePolicy`",
-            );
-        }
-        if self.credentials && matches!(self.origins, Origins::Any) {
-            return Err(
-                "`credentials` cannot be combined with `origins = \"*\"`; list the allowed origins",
-            );
-        }
-        if self.credentials && matches!(self.expose, Names::Any) {
-            return Err("`expose = \"*\"` means nothing with `credentials` (browsers treat it as a header named `*`); list the exposed headers");
-        }
-        if self.preflight_status != 200 && self.preflight_status != 204 {
-            return Err("`preflight_status` must be 204 or 200");
-        }
-        if let Some(age) = self.max_age {
-            if age as u64 > crate::rules::MAX_AGE_LIMIT {
-                return Err(
-                    "`max_age` is above 86400 seconds, which no browser honours; use at most 86400",
-                );
-            }
         }
         if let Origins::List(list) = self.origins {
             let mut i = 0;
@@ -157,6 +149,52 @@ impl Spec {
             // `panic!` in const fns takes a `&str` argument since Rust 1.57.
             panic_str(message);
         }
+    }
+}
+
+/// The facts the cross-key rules look at, shared by [`Spec::check`] (macros) and the runtime
+/// [`PolicyBuilder`](crate::PolicyBuilder).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct KeyShape {
+    pub(crate) disabled: bool,
+    pub(crate) origins_unset: bool,
+    pub(crate) origins_any: bool,
+    pub(crate) credentials: bool,
+    pub(crate) expose_any: bool,
+    pub(crate) preflight_status: u16,
+    pub(crate) max_age: Option<u64>,
+}
+
+impl KeyShape {
+    /// The rules that span several keys; the problem as a message.
+    pub(crate) const fn check(&self) -> Result<(), &'static str> {
+        if self.disabled {
+            return Ok(());
+        }
+        if self.origins_unset {
+            return Err(
+                "the policy has no `origins`; add `origins = [...]` or `policy = SomePolicy`",
+            );
+        }
+        if self.credentials && self.origins_any {
+            return Err(
+                "`credentials` cannot be combined with `origins = \"*\"`; list the allowed origins",
+            );
+        }
+        if self.credentials && self.expose_any {
+            return Err("`expose = \"*\"` means nothing with `credentials` (browsers treat it as a header named `*`); list the exposed headers");
+        }
+        if self.preflight_status != 200 && self.preflight_status != 204 {
+            return Err("`preflight_status` must be 204 or 200");
+        }
+        if let Some(age) = self.max_age {
+            if age > crate::rules::MAX_AGE_LIMIT {
+                return Err(
+                    "`max_age` is above 86400 seconds, which no browser honours; use at most 86400",
+                );
+            }
+        }
+        Ok(())
     }
 }
 

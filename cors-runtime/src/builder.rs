@@ -1,0 +1,603 @@
+//! Policies built at run time, from configuration: [`PolicyBuilder`].
+
+use std::{borrow::Cow, fmt, future::Future, sync::Arc};
+
+use http::{HeaderValue, Method};
+
+use crate::{
+    origin::{AsyncPredicate, OriginCheckFuture, OriginFlags, OriginMatcher},
+    policy::{Draft, NameList},
+    rules,
+    spec::{KeyShape, OriginPredicate},
+    Policy, PolicyError,
+};
+
+/// Methods of a runtime policy that lists none (as for a `#[cors_policy]` group policy).
+const DEFAULT_METHODS: &[Method] = &[Method::GET, Method::HEAD, Method::POST];
+
+#[derive(Clone)]
+enum OriginsInput {
+    Unset,
+    Any,
+    List(Vec<String>),
+    Predicate(OriginPredicate),
+    Async(AsyncPredicate),
+}
+
+#[derive(Clone, Debug)]
+enum NamesInput {
+    Default,
+    Any,
+    List(Vec<String>),
+}
+
+fn collect<I>(names: I) -> NamesInput
+where
+    I: IntoIterator,
+    I::Item: AsRef<str>,
+{
+    NamesInput::List(
+        names
+            .into_iter()
+            .map(|name| name.as_ref().to_owned())
+            .collect(),
+    )
+}
+
+/// Builds a [`Policy`] at run time, e.g. from configuration: [`Policy::builder`].
+///
+/// The result is the same type the macros produce, checked by the same rules with the same
+/// messages; [`build`](PolicyBuilder::build) reports every problem at once as a [`PolicyError`]
+/// and never panics. Keys not set keep the defaults of a `#[cors_policy]`: methods `GET`,
+/// `HEAD`, `POST`; only CORS-safelisted request headers; nothing exposed; no credentials; no
+/// `Access-Control-Max-Age`.
+///
+/// Use the policy for a group of routes, or one route, as a layer
+/// ([`CorsLayer::from`](crate::CorsLayer)):
+///
+/// ```
+/// use axum::{body::Body, http::Request, routing::{get, put}, Router};
+/// use cors_runtime::{CorsLayer, Policy};
+/// use tower::ServiceExt;
+///
+/// # async fn list() {}
+/// # async fn update() {}
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // e.g. std::env::var("ALLOWED_ORIGINS")? or a field of your config file
+/// let configured = "https://app.example.com, https://admin.example.com";
+/// let policy = Policy::builder("ApiPolicy")
+///     .origins_from_str(configured)
+///     .methods(["GET", "PUT"])
+///     .headers(["content-type", "authorization"])
+///     .credentials(true)
+///     .max_age(600)
+///     .build()?;
+/// println!("{policy}"); // one-line summary for the start-up log
+///
+/// let app: Router = Router::new()
+///     .route("/tasks", get(list))
+///     .route("/tasks/{id}", put(update))
+///     .layer(CorsLayer::from(policy));
+///
+/// let preflight = Request::options("/tasks/1")
+///     .header("origin", "https://admin.example.com")
+///     .header("access-control-request-method", "PUT")
+///     .header("access-control-request-headers", "authorization")
+///     .body(Body::empty())?;
+/// let response = app.oneshot(preflight).await?;
+/// assert_eq!(response.status(), 204);
+/// assert_eq!(response.headers()["access-control-allow-origin"], "https://admin.example.com");
+/// assert_eq!(response.headers()["access-control-allow-credentials"], "true");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+#[must_use]
+pub struct PolicyBuilder {
+    name: Cow<'static, str>,
+    origins: OriginsInput,
+    methods: NamesInput,
+    headers: NamesInput,
+    expose: NamesInput,
+    credentials: bool,
+    max_age: Option<u64>,
+    private_network: bool,
+    allow_null_origin: bool,
+    allow_insecure_origins: bool,
+    preflight_status: u16,
+}
+
+impl fmt::Debug for PolicyBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let origins: &dyn fmt::Debug = match &self.origins {
+            OriginsInput::Unset => &"unset",
+            OriginsInput::Any => &"*",
+            OriginsInput::List(list) => list,
+            OriginsInput::Predicate(_) => &"predicate",
+            OriginsInput::Async(_) => &"async predicate",
+        };
+        f.debug_struct("PolicyBuilder")
+            .field("name", &self.name)
+            .field("origins", origins)
+            .field("methods", &self.methods)
+            .field("headers", &self.headers)
+            .field("expose", &self.expose)
+            .field("credentials", &self.credentials)
+            .field("max_age", &self.max_age)
+            .field("private_network", &self.private_network)
+            .field("allow_null_origin", &self.allow_null_origin)
+            .field("allow_insecure_origins", &self.allow_insecure_origins)
+            .field("preflight_status", &self.preflight_status)
+            .finish()
+    }
+}
+
+impl Policy {
+    /// Starts a policy built at run time; `name` appears in logs, errors and introspection.
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("ApiPolicy")
+    ///     .origins(["https://app.example.com"])
+    ///     .build()?;
+    /// assert_eq!(policy.name(), "ApiPolicy");
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn builder(name: impl Into<Cow<'static, str>>) -> PolicyBuilder {
+        PolicyBuilder {
+            name: name.into(),
+            origins: OriginsInput::Unset,
+            methods: NamesInput::Default,
+            headers: NamesInput::Default,
+            expose: NamesInput::Default,
+            credentials: false,
+            max_age: None,
+            private_network: false,
+            allow_null_origin: false,
+            allow_insecure_origins: false,
+            preflight_status: 204,
+        }
+    }
+}
+
+impl PolicyBuilder {
+    /// The allowed origins: serialized origins (`https://app.example.com`), wildcard-subdomain
+    /// patterns (`https://*.example.com`) and, with
+    /// [`allow_null_origin`](Self::allow_null_origin), `null`. Replaces earlier origins.
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P")
+    ///     .origins(vec![String::from("https://app.example.com"), "https://*.example.org".into()])
+    ///     .build()?;
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn origins<I>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.origins = match collect(origins) {
+            NamesInput::List(list) => OriginsInput::List(list),
+            _ => OriginsInput::Unset,
+        };
+        self
+    }
+
+    /// The allowed origins from one configuration string: a comma-separated list (spaces
+    /// around entries and empty entries are ignored), as `origins = env("VAR")` reads.
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P")
+    ///     .origins_from_str(" https://a.example ,https://b.example,")
+    ///     .build()?;
+    /// assert_eq!(
+    ///     policy.origins(),
+    ///     cors_runtime::AllowedOrigins::List(vec!["https://a.example", "https://b.example"])
+    /// );
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn origins_from_str(self, list: &str) -> Self {
+        self.origins(list.split(',').map(str::trim).filter(|s| !s.is_empty()))
+    }
+
+    /// Any origin, answered with a literal `*` (cannot be combined with credentials).
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("Public").any_origin().build()?;
+    /// assert_eq!(policy.origins(), cors_runtime::AllowedOrigins::Any);
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn any_origin(mut self) -> Self {
+        self.origins = OriginsInput::Any;
+        self
+    }
+
+    /// Origins decided by a predicate, as `origins = path::to::fn`: it gets the request's
+    /// `Origin` value and head, and the origin is echoed when it returns `true`.
+    ///
+    /// ```
+    /// use axum::http::{request::Parts, HeaderValue};
+    ///
+    /// fn ours(origin: &HeaderValue, _: &Parts) -> bool {
+    ///     origin.as_bytes().ends_with(b".example.com") && origin.as_bytes().starts_with(b"https://")
+    /// }
+    /// let policy = cors_runtime::Policy::builder("P").origin_predicate(ours).build()?;
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn origin_predicate(mut self, predicate: OriginPredicate) -> Self {
+        self.origins = OriginsInput::Predicate(predicate);
+        self
+    }
+
+    /// Origins decided by an async predicate that can reach your application's state, e.g. a
+    /// tenant table: `check(origin, state.clone())` runs for each CORS request whose `Origin`
+    /// is present, and the origin is echoed when it resolves to `true`.
+    ///
+    /// The state is typed: pass the part of your state the check needs (with axum's
+    /// [`FromRef`](axum::extract::FromRef), `Tenants::from_ref(&app_state)`), cloned per request,
+    /// so make it cheap to clone (an `Arc`, a pool handle). Supported by the layer
+    /// ([`CorsLayer::from`](crate::CorsLayer)) only, for groups or one route.
+    ///
+    /// ```
+    /// use std::{collections::HashSet, sync::Arc};
+    ///
+    /// use axum::{body::Body, extract::FromRef, http::{HeaderValue, Request}, routing::get, Router};
+    /// use cors_runtime::{CorsLayer, Policy};
+    /// use tower::ServiceExt;
+    ///
+    /// #[derive(Clone)]
+    /// struct Tenants(Arc<HashSet<String>>);
+    ///
+    /// #[derive(Clone, FromRef)]
+    /// struct AppState {
+    ///     tenants: Tenants,
+    /// }
+    ///
+    /// async fn tenant_allowed(origin: HeaderValue, tenants: Tenants) -> bool {
+    ///     // a database lookup, in a real application
+    ///     origin.to_str().is_ok_and(|o| tenants.0.contains(o))
+    /// }
+    ///
+    /// # async fn handler() {}
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let state = AppState {
+    ///     tenants: Tenants(Arc::new(HashSet::from(["https://acme.example".to_owned()]))),
+    /// };
+    /// let policy = Policy::builder("Tenants")
+    ///     .origins_async(Tenants::from_ref(&state), tenant_allowed)
+    ///     .credentials(true)
+    ///     .build()?;
+    /// let app = Router::new()
+    ///     .route("/", get(handler))
+    ///     .layer(CorsLayer::from(policy))
+    ///     .with_state(state);
+    ///
+    /// let request = Request::get("/").header("origin", "https://acme.example").body(Body::empty())?;
+    /// let response = app.oneshot(request).await?;
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "https://acme.example");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn origins_async<T, F, Fut>(mut self, state: T, check: F) -> Self
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Fn(HeaderValue, T) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        let predicate: AsyncPredicate = Arc::new(move |origin: HeaderValue| {
+            Box::pin(check(origin, state.clone())) as OriginCheckFuture
+        });
+        self.origins = OriginsInput::Async(predicate);
+        self
+    }
+
+    /// The allowed methods (case-sensitive: `GET`, `PATCH`, custom tokens like `PURGE`);
+    /// `GET` brings `HEAD`. Default: `GET`, `HEAD`, `POST`.
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P").any_origin().methods(["GET", "PUT"]).build()?;
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn methods<I>(mut self, methods: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.methods = collect(methods);
+        self
+    }
+
+    /// Any method (the requested one is echoed).
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P").any_origin().any_method().build()?;
+    /// assert_eq!(policy.methods(), cors_runtime::Allowed::Any);
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn any_method(mut self) -> Self {
+        self.methods = NamesInput::Any;
+        self
+    }
+
+    /// The request headers scripts may send besides the CORS-safelisted ones (case-insensitive).
+    /// `Authorization` is never safelisted: list it if your clients send it.
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P")
+    ///     .any_origin()
+    ///     .headers(["content-type", "authorization"])
+    ///     .build()?;
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn headers<I>(mut self, headers: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.headers = collect(headers);
+        self
+    }
+
+    /// Any request header (the requested names are echoed).
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P").any_origin().any_header().build()?;
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn any_header(mut self) -> Self {
+        self.headers = NamesInput::Any;
+        self
+    }
+
+    /// The response headers scripts may read besides the CORS-safelisted ones.
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P").any_origin().expose(["x-request-id"]).build()?;
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn expose<I>(mut self, headers: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.expose = collect(headers);
+        self
+    }
+
+    /// Expose every response header (`Access-Control-Expose-Headers: *`; not with credentials).
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P").any_origin().expose_any().build()?;
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn expose_any(mut self) -> Self {
+        self.expose = NamesInput::Any;
+        self
+    }
+
+    /// Send `Access-Control-Allow-Credentials: true` (cookies, HTTP authentication).
+    ///
+    /// ```
+    /// let error = cors_runtime::Policy::builder("P").any_origin().credentials(true).build();
+    /// assert!(error.unwrap_err().message().contains("cannot be combined"));
+    /// ```
+    pub fn credentials(mut self, credentials: bool) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// `Access-Control-Max-Age` in seconds (at most 86400).
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P").any_origin().max_age(600).build()?;
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn max_age(mut self, seconds: u64) -> Self {
+        self.max_age = Some(seconds);
+        self
+    }
+
+    /// Allow private-network preflights (`Access-Control-Allow-Private-Network: true`).
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P").any_origin().private_network(true).build()?;
+    /// assert!(policy.private_network());
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn private_network(mut self, allow: bool) -> Self {
+        self.private_network = allow;
+        self
+    }
+
+    /// Let `null` appear among the origins (sandboxed iframes, `file:` pages).
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P")
+    ///     .origins(["null"])
+    ///     .allow_null_origin(true)
+    ///     .build()?;
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn allow_null_origin(mut self, allow: bool) -> Self {
+        self.allow_null_origin = allow;
+        self
+    }
+
+    /// Let plain-http, non-loopback origins be combined with credentials.
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P")
+    ///     .origins(["http://intranet.example"])
+    ///     .credentials(true)
+    ///     .allow_insecure_origins(true)
+    ///     .build()?;
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn allow_insecure_origins(mut self, allow: bool) -> Self {
+        self.allow_insecure_origins = allow;
+        self
+    }
+
+    /// Status of a successful preflight: 204 (default) or 200.
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P").any_origin().preflight_status(200).build()?;
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn preflight_status(mut self, status: u16) -> Self {
+        self.preflight_status = status;
+        self
+    }
+
+    /// Checks every key with the rules of the macros and compiles the policy, or returns every
+    /// problem found.
+    ///
+    /// ```
+    /// let error = cors_runtime::Policy::builder("P")
+    ///     .origins(["https://a.example"])
+    ///     .methods(["get"])
+    ///     .headers(["cookie"])
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(error.problems()[0], "method `get` must be upper case; write `GET`");
+    /// assert!(error.problems()[1].starts_with("header `cookie` is set by the browser"));
+    /// ```
+    pub fn build(self) -> Result<Policy, PolicyError> {
+        let mut problems = Vec::new();
+        let flags = OriginFlags {
+            null_allowed: self.allow_null_origin,
+            insecure_refused: self.credentials && !self.allow_insecure_origins,
+        };
+        if let OriginsInput::List(list) = &self.origins {
+            check_origins(list, flags, &mut problems);
+        }
+        let methods = check_methods(self.methods, &mut problems);
+        let headers = check_headers(self.headers, "headers", &mut problems);
+        let expose = check_headers(self.expose, "expose", &mut problems);
+        let max_age = match self.max_age {
+            Some(n) if n > rules::MAX_AGE_LIMIT => {
+                problems.push(rules::max_age_too_large(n));
+                None
+            }
+            Some(n) => Some(n as u32),
+            None => None,
+        };
+        let shape = KeyShape {
+            disabled: false,
+            origins_unset: matches!(self.origins, OriginsInput::Unset),
+            origins_any: matches!(self.origins, OriginsInput::Any),
+            credentials: self.credentials,
+            expose_any: matches!(expose, NameList::Any),
+            preflight_status: self.preflight_status,
+            max_age: None,
+        };
+        if let Err(message) = shape.check() {
+            problems.push(message.to_owned());
+        }
+        if !problems.is_empty() {
+            return Err(PolicyError::many(self.name, problems));
+        }
+        let origins = match self.origins {
+            OriginsInput::Unset | OriginsInput::Any => OriginMatcher::Any,
+            OriginsInput::List(list) => OriginMatcher::from_entries(
+                &self.name,
+                flags,
+                list.into_iter().map(|s| (Cow::Owned(s), None)),
+            )?,
+            OriginsInput::Predicate(predicate) => OriginMatcher::Predicate(predicate),
+            OriginsInput::Async(predicate) => OriginMatcher::Async(predicate),
+        };
+        Policy::assemble(
+            Draft {
+                name: self.name,
+                disabled: false,
+                origins,
+                methods,
+                headers,
+                expose,
+                credentials: self.credentials,
+                max_age,
+                private_network: self.private_network,
+                preflight_status: self.preflight_status,
+            },
+            DEFAULT_METHODS,
+        )
+    }
+}
+
+fn check_origins(list: &[String], flags: OriginFlags, problems: &mut Vec<String>) {
+    if list.is_empty() {
+        problems.push(rules::EMPTY_ORIGINS.to_owned());
+    }
+    for (i, value) in list.iter().enumerate() {
+        let checked = match rules::check_origin(value) {
+            Ok(checked) => checked,
+            Err(message) => {
+                problems.push(message);
+                continue;
+            }
+        };
+        if let Err(message) =
+            rules::check_origin_flags(value, checked, flags.null_allowed, flags.insecure_refused)
+        {
+            problems.push(message);
+            continue;
+        }
+        if list[..i].contains(value) {
+            problems.push(rules::duplicate_origin(value));
+        }
+    }
+}
+
+fn check_methods(input: NamesInput, problems: &mut Vec<String>) -> NameList {
+    let list = match input {
+        NamesInput::Default => return NameList::Default,
+        NamesInput::Any => return NameList::Any,
+        NamesInput::List(list) => list,
+    };
+    if list.is_empty() {
+        problems.push(rules::EMPTY_METHODS.to_owned());
+    }
+    let mut out: Vec<Cow<'static, str>> = Vec::with_capacity(list.len());
+    for name in list {
+        if name == "*" {
+            problems.push(rules::star_must_stand_alone("methods"));
+        } else if let Err(message) = rules::check_method(&name) {
+            problems.push(message);
+        } else if out.iter().any(|m| *m == name) {
+            problems.push(rules::duplicate_method(&name));
+        } else {
+            out.push(Cow::Owned(name));
+        }
+    }
+    NameList::List(out.into())
+}
+
+fn check_headers(input: NamesInput, key: &str, problems: &mut Vec<String>) -> NameList {
+    let list = match input {
+        NamesInput::Default => return NameList::Default,
+        NamesInput::Any => return NameList::Any,
+        NamesInput::List(list) => list,
+    };
+    let mut out: Vec<Cow<'static, str>> = Vec::with_capacity(list.len());
+    for raw in list {
+        if raw == "*" {
+            problems.push(rules::star_must_stand_alone(key));
+            continue;
+        }
+        let checked = if key == "expose" {
+            rules::check_exposed_header(&raw)
+        } else {
+            rules::check_request_header(&raw)
+        };
+        match checked {
+            Ok(name) if out.iter().any(|n| *n == name) => {
+                problems.push(rules::duplicate_header(&raw, &name));
+            }
+            Ok(name) => out.push(Cow::Owned(name)),
+            Err(message) => problems.push(message),
+        }
+    }
+    NameList::List(out.into())
+}
