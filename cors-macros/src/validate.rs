@@ -479,7 +479,7 @@ fn check_cross_keys(args: &[&Arg], spec: &Spec, errors: &mut Errors) {
             if let Some(arg) = find(keys::CREDENTIALS) {
                 errors.at(arg.index).push(
                     &arg.key,
-                    "`credentials` cannot be combined with `origins = \"*\"`; list the allowed origins",
+                    rules::CREDENTIALS_WITH_ANY_ORIGIN,
                 );
             }
         }
@@ -487,7 +487,7 @@ fn check_cross_keys(args: &[&Arg], spec: &Spec, errors: &mut Errors) {
             if let Some(arg) = find(keys::EXPOSE) {
                 errors.at(arg.index).push_at(
                     arg.value.span(&arg.key),
-                    "`expose = \"*\"` cannot be combined with `credentials` (browsers then read it as a header named `*`); list the exposed headers",
+                    rules::EXPOSE_ANY_WITH_CREDENTIALS,
                 );
             }
         }

@@ -12,6 +12,9 @@ use crate::{
     Policy, PolicyError,
 };
 
+/// The one message that names builder methods: the macros' says which keys to add.
+const NO_ORIGINS: &str = "the policy has no origins; call `.origins([...])`, `.origins_from_str(..)`, `.any_origin()`, `.origin_predicate(..)` or `.origins_async(..)`";
+
 /// Methods of a runtime policy that lists none (as for a `#[cors_policy]` group policy).
 const DEFAULT_METHODS: &[Method] = &[Method::GET, Method::HEAD, Method::POST];
 
@@ -169,6 +172,10 @@ impl PolicyBuilder {
     /// let policy = cors_runtime::Policy::builder("P")
     ///     .origins(vec![String::from("https://app.example.com"), "https://*.example.org".into()])
     ///     .build()?;
+    /// assert_eq!(
+    ///     policy.origins(),
+    ///     cors_runtime::AllowedOrigins::List(vec!["https://app.example.com", "https://*.example.org"])
+    /// );
     /// # Ok::<(), cors_runtime::PolicyError>(())
     /// ```
     pub fn origins<I>(mut self, origins: I) -> Self
@@ -222,6 +229,7 @@ impl PolicyBuilder {
     ///     origin.as_bytes().ends_with(b".example.com") && origin.as_bytes().starts_with(b"https://")
     /// }
     /// let policy = cors_runtime::Policy::builder("P").origin_predicate(ours).build()?;
+    /// assert_eq!(policy.origins(), cors_runtime::AllowedOrigins::Predicate);
     /// # Ok::<(), cors_runtime::PolicyError>(())
     /// ```
     pub fn origin_predicate(mut self, predicate: OriginPredicate) -> Self {
@@ -248,9 +256,15 @@ impl PolicyBuilder {
     /// #[derive(Clone)]
     /// struct Tenants(Arc<HashSet<String>>);
     ///
-    /// #[derive(Clone, FromRef)]
+    /// #[derive(Clone)]
     /// struct AppState {
     ///     tenants: Tenants,
+    /// }
+    ///
+    /// impl FromRef<AppState> for Tenants {
+    ///     fn from_ref(state: &AppState) -> Tenants {
+    ///         state.tenants.clone()
+    ///     }
     /// }
     ///
     /// async fn tenant_allowed(origin: HeaderValue, tenants: Tenants) -> bool {
@@ -297,6 +311,7 @@ impl PolicyBuilder {
     ///
     /// ```
     /// let policy = cors_runtime::Policy::builder("P").any_origin().methods(["GET", "PUT"]).build()?;
+    /// assert_eq!(policy.methods(), cors_runtime::Allowed::List(vec!["GET", "PUT", "HEAD"]));
     /// # Ok::<(), cors_runtime::PolicyError>(())
     /// ```
     pub fn methods<I>(mut self, methods: I) -> Self
@@ -328,6 +343,10 @@ impl PolicyBuilder {
     ///     .any_origin()
     ///     .headers(["content-type", "authorization"])
     ///     .build()?;
+    /// assert_eq!(
+    ///     policy.headers(),
+    ///     cors_runtime::Allowed::List(vec!["content-type", "authorization"])
+    /// );
     /// # Ok::<(), cors_runtime::PolicyError>(())
     /// ```
     pub fn headers<I>(mut self, headers: I) -> Self
@@ -343,6 +362,7 @@ impl PolicyBuilder {
     ///
     /// ```
     /// let policy = cors_runtime::Policy::builder("P").any_origin().any_header().build()?;
+    /// assert_eq!(policy.headers(), cors_runtime::Allowed::Any);
     /// # Ok::<(), cors_runtime::PolicyError>(())
     /// ```
     pub fn any_header(mut self) -> Self {
@@ -354,6 +374,7 @@ impl PolicyBuilder {
     ///
     /// ```
     /// let policy = cors_runtime::Policy::builder("P").any_origin().expose(["x-request-id"]).build()?;
+    /// assert_eq!(policy.expose(), cors_runtime::Allowed::List(vec!["x-request-id"]));
     /// # Ok::<(), cors_runtime::PolicyError>(())
     /// ```
     pub fn expose<I>(mut self, headers: I) -> Self
@@ -369,6 +390,7 @@ impl PolicyBuilder {
     ///
     /// ```
     /// let policy = cors_runtime::Policy::builder("P").any_origin().expose_any().build()?;
+    /// assert_eq!(policy.expose(), cors_runtime::Allowed::Any);
     /// # Ok::<(), cors_runtime::PolicyError>(())
     /// ```
     pub fn expose_any(mut self) -> Self {
@@ -391,6 +413,9 @@ impl PolicyBuilder {
     ///
     /// ```
     /// let policy = cors_runtime::Policy::builder("P").any_origin().max_age(600).build()?;
+    /// assert_eq!(policy.max_age(), Some(600));
+    /// let error = cors_runtime::Policy::builder("P").any_origin().max_age(90_000).build();
+    /// assert!(error.unwrap_err().message().contains("use at most `max_age = 86400`"));
     /// # Ok::<(), cors_runtime::PolicyError>(())
     /// ```
     pub fn max_age(mut self, seconds: u64) -> Self {
@@ -417,6 +442,7 @@ impl PolicyBuilder {
     ///     .origins(["null"])
     ///     .allow_null_origin(true)
     ///     .build()?;
+    /// assert_eq!(policy.origins(), cors_runtime::AllowedOrigins::List(vec!["null"]));
     /// # Ok::<(), cors_runtime::PolicyError>(())
     /// ```
     pub fn allow_null_origin(mut self, allow: bool) -> Self {
@@ -432,6 +458,7 @@ impl PolicyBuilder {
     ///     .credentials(true)
     ///     .allow_insecure_origins(true)
     ///     .build()?;
+    /// assert!(policy.credentials());
     /// # Ok::<(), cors_runtime::PolicyError>(())
     /// ```
     pub fn allow_insecure_origins(mut self, allow: bool) -> Self {
@@ -443,6 +470,7 @@ impl PolicyBuilder {
     ///
     /// ```
     /// let policy = cors_runtime::Policy::builder("P").any_origin().preflight_status(200).build()?;
+    /// assert_eq!(policy.preflight_status(), axum::http::StatusCode::OK);
     /// # Ok::<(), cors_runtime::PolicyError>(())
     /// ```
     pub fn preflight_status(mut self, status: u16) -> Self {
@@ -483,9 +511,12 @@ impl PolicyBuilder {
             Some(n) => Some(n as u32),
             None => None,
         };
+        if matches!(self.origins, OriginsInput::Unset) {
+            problems.push(NO_ORIGINS.to_owned());
+        }
         let shape = KeyShape {
             disabled: false,
-            origins_unset: matches!(self.origins, OriginsInput::Unset),
+            origins_unset: false,
             origins_any: matches!(self.origins, OriginsInput::Any),
             credentials: self.credentials,
             expose_any: matches!(expose, NameList::Any),

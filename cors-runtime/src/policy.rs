@@ -56,7 +56,7 @@ impl PolicyError {
     ///
     /// ```
     /// let error = cors_runtime::Policy::builder("P").build().unwrap_err();
-    /// assert!(error.message().starts_with("the policy has no `origins`"));
+    /// assert!(error.message().starts_with("the policy has no origins"));
     /// ```
     pub fn message(&self) -> &str {
         &self.problems[0]

@@ -1027,6 +1027,13 @@ fn token_problem(what: &str, s: &str) -> Option<String> {
 /// `origins = []`.
 pub(crate) const EMPTY_ORIGINS: &str = "`origins = []` allows no origin; list at least one";
 
+/// `credentials` with `origins = "*"`.
+pub(crate) const CREDENTIALS_WITH_ANY_ORIGIN: &str =
+    "`credentials` cannot be combined with `origins = \"*\"`; list the allowed origins";
+
+/// `expose = "*"` with `credentials`.
+pub(crate) const EXPOSE_ANY_WITH_CREDENTIALS: &str = "`expose = \"*\"` cannot be combined with `credentials` (browsers then read it as a header named `*`); list the exposed headers";
+
 /// `methods = []`.
 pub(crate) const EMPTY_METHODS: &str =
     "`methods = []` allows no method; list at least one, or leave `methods` out for the default";

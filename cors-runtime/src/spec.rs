@@ -177,12 +177,10 @@ impl KeyShape {
             );
         }
         if self.credentials && self.origins_any {
-            return Err(
-                "`credentials` cannot be combined with `origins = \"*\"`; list the allowed origins",
-            );
+            return Err(crate::rules::CREDENTIALS_WITH_ANY_ORIGIN);
         }
         if self.credentials && self.expose_any {
-            return Err("`expose = \"*\"` means nothing with `credentials` (browsers treat it as a header named `*`); list the exposed headers");
+            return Err(crate::rules::EXPOSE_ANY_WITH_CREDENTIALS);
         }
         if self.preflight_status != 200 && self.preflight_status != 204 {
             return Err("`preflight_status` must be 204 or 200");
