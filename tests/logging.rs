@@ -97,3 +97,146 @@ async fn disallowed_origin_is_logged_once_by_the_policy_that_answered() {
     assert_eq!(text.matches("disallowed origin").count(), 1, "{text}");
     assert!(text.contains("policy=\"handler\""), "{text}");
 }
+
+#[cors(origins = ["https://app.example"], methods = [PUT])]
+async fn update() -> &'static str {
+    "ok"
+}
+
+fn preflight(uri: &str, origin: &str, method: &str) -> Request<Body> {
+    Request::options(uri)
+        .header("origin", origin)
+        .header("access-control-request-method", method)
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn get_from(uri: &str, origin: &str) -> Request<Body> {
+    Request::get(uri)
+        .header("origin", origin)
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// The one event in `text`; fails when there are none or several.
+fn one_event(text: &str) -> &str {
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "expected exactly one event:\n{text}");
+    lines[0]
+}
+
+#[tokio::test]
+async fn handler_preflight_rejection_names_the_matched_route() {
+    let log = Captured::default();
+    let app = Router::new().route("/tasks/{id}", with_cors!(put(update)));
+    let text = send(
+        app.clone(),
+        preflight("/tasks/7", "https://app.example", "DELETE"),
+        &log,
+    )
+    .await;
+    let event = one_event(&text);
+    assert!(event.contains("route=\"/tasks/{id}\""), "{event}");
+    assert!(event.contains("reason=\"no-handler\""), "{event}");
+    assert!(event.contains("refused=\"DELETE\""), "{event}");
+
+    let log = Captured::default();
+    let mut request = preflight("/tasks/7", "https://app.example", "PUT");
+    request.headers_mut().insert(
+        "access-control-request-headers",
+        axum::http::HeaderValue::from_static("x-evil"),
+    );
+    let text = send(app, request, &log).await;
+    let event = one_event(&text);
+    assert!(event.contains("route=\"/tasks/{id}\""), "{event}");
+    assert!(event.contains("reason=\"header\""), "{event}");
+    assert!(event.contains("refused=\"x-evil\""), "{event}");
+    assert!(event.contains("policy=\"update\""), "{event}");
+}
+
+#[tokio::test]
+async fn group_preflight_rejection_names_the_matched_route() {
+    let log = Captured::default();
+    let app = Router::new()
+        .route("/reports/{year}", axum::routing::get(|| async { "ok" }))
+        .layer(Group::layer());
+    let text = send(app, preflight("/reports/2026", "https://evil.example", "GET"), &log).await;
+    let event = one_event(&text);
+    assert!(event.contains("route=\"/reports/{year}\""), "{event}");
+    assert!(event.contains("policy=\"Group\""), "{event}");
+    assert!(event.contains("reason=\"origin\""), "{event}");
+}
+
+#[tokio::test]
+async fn disallowed_origin_event_names_the_route_for_handlers_and_groups() {
+    let log = Captured::default();
+    let app = Router::new().route("/tasks/{id}", with_cors!(put(update)));
+    let request = Request::put("/tasks/1")
+        .header("origin", "https://evil.example")
+        .body(Body::empty())
+        .unwrap();
+    let text = send(app, request, &log).await;
+    let event = one_event(&text);
+    assert!(event.contains("route=\"/tasks/{id}\""), "{event}");
+    assert!(event.contains("disallowed origin"), "{event}");
+
+    let log = Captured::default();
+    let app = Router::new()
+        .route("/reports", axum::routing::get(|| async { "ok" }))
+        .layer(Group::layer());
+    let text = send(app, get_from("/reports", "https://evil.example"), &log).await;
+    let event = one_event(&text);
+    assert!(event.contains("route=\"/reports\""), "{event}");
+    assert!(event.contains("policy=\"Group\""), "{event}");
+}
+
+#[tokio::test]
+async fn preflight_for_an_unannotated_method_inside_a_group_is_logged_once_by_the_group() {
+    let log = Captured::default();
+    let app = Router::new()
+        .route("/tasks/{id}", with_cors!(put(update)))
+        .layer(Group::layer());
+    let text = send(app, preflight("/tasks/1", "https://evil.example", "GET"), &log).await;
+    let event = one_event(&text);
+    assert!(event.contains("policy=\"Group\""), "{event}");
+    assert!(event.contains("route=\"/tasks/{id}\""), "{event}");
+
+    // Allowed by the group: no rejection is logged at all.
+    let log = Captured::default();
+    let app = Router::new()
+        .route("/tasks/{id}", with_cors!(put(update)))
+        .layer(Group::layer());
+    let text = send(app, preflight("/tasks/1", "https://group.example", "GET"), &log).await;
+    assert_eq!(text, "", "an allowed preflight logs nothing");
+}
+
+#[tokio::test]
+async fn runtime_policies_log_like_macro_policies() {
+    let policy = cors_runtime::Policy::builder("FromConfig")
+        .origins_async((), |origin: axum::http::HeaderValue, ()| async move {
+            origin == "https://tenant.example"
+        })
+        .build()
+        .unwrap();
+    let app = || {
+        Router::new()
+            .route("/t/{id}", axum::routing::get(|| async { "ok" }))
+            .layer(cors_runtime::CorsLayer::from(policy.clone()))
+    };
+    let log = Captured::default();
+    let text = send(app(), preflight("/t/1", "https://evil.example", "GET"), &log).await;
+    let event = one_event(&text);
+    assert!(event.contains("policy=\"FromConfig\""), "{event}");
+    assert!(event.contains("route=\"/t/{id}\""), "{event}");
+    assert!(event.contains("reason=\"origin\""), "{event}");
+
+    let log = Captured::default();
+    let text = send(app(), get_from("/t/1", "https://evil.example"), &log).await;
+    let event = one_event(&text);
+    assert!(event.contains("disallowed origin"), "{event}");
+    assert!(event.contains("route=\"/t/{id}\""), "{event}");
+
+    let log = Captured::default();
+    let text = send(app(), get_from("/t/1", "https://tenant.example"), &log).await;
+    assert_eq!(text, "", "an allowed origin logs nothing");
+}

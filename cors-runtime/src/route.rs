@@ -276,8 +276,15 @@ where
                 Rejection::new("", Reason::NoHandler, None, req.headers(), None, None)
                     .into_response_unlogged()
             }
-            None => Rejection::new("", Reason::NoHandler, None, req.headers(), route, None)
-                .into_response(),
+            None => Rejection::new(
+                "",
+                Reason::NoHandler,
+                method.map(HeaderValue::as_bytes),
+                req.headers(),
+                route,
+                None,
+            )
+            .into_response(),
             Some(policy) if policy.needs_parts() => {
                 let (parts, _) = req.into_parts();
                 let ctx = Ctx {
