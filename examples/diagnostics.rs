@@ -66,8 +66,8 @@ fn show(what: &str, response: &Response<Body>) {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("cors_runtime=debug"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("cors_runtime=debug"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stdout)
@@ -97,6 +97,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .header("access-control-request-headers", "content-type")
         .body(Body::empty())?;
     let response = app().oneshot(allowed).await?;
-    show("preflight PUT /tasks/1 (allowed, nothing logged)", &response);
+    show(
+        "preflight PUT /tasks/1 (allowed, nothing logged)",
+        &response,
+    );
     Ok(())
 }

@@ -99,7 +99,10 @@ fn wildcards_predicates_and_disabled_policies_are_named_as_such() {
         "CORS policy `public`: origins *; methods *; request headers *; exposed headers *"
     );
 
-    assert_eq!(policy_of::<predicate>().origins(), AllowedOrigins::Predicate);
+    assert_eq!(
+        policy_of::<predicate>().origins(),
+        AllowedOrigins::Predicate
+    );
     assert!(policy_of::<predicate>()
         .to_string()
         .contains("origins decided by a predicate"));
@@ -107,7 +110,10 @@ fn wildcards_predicates_and_disabled_policies_are_named_as_such() {
     let off = policy_of::<off>();
     assert!(off.is_disabled());
     assert_eq!(off.origins(), AllowedOrigins::None);
-    assert_eq!(off.to_string(), "CORS policy `off`: disabled (no CORS headers)");
+    assert_eq!(
+        off.to_string(),
+        "CORS policy `off`: disabled (no CORS headers)"
+    );
 }
 
 #[test]

@@ -160,7 +160,12 @@ async fn group_preflight_rejection_names_the_matched_route() {
     let app = Router::new()
         .route("/reports/{year}", axum::routing::get(|| async { "ok" }))
         .layer(Group::layer());
-    let text = send(app, preflight("/reports/2026", "https://evil.example", "GET"), &log).await;
+    let text = send(
+        app,
+        preflight("/reports/2026", "https://evil.example", "GET"),
+        &log,
+    )
+    .await;
     let event = one_event(&text);
     assert!(event.contains("route=\"/reports/{year}\""), "{event}");
     assert!(event.contains("policy=\"Group\""), "{event}");
@@ -196,7 +201,12 @@ async fn preflight_for_an_unannotated_method_inside_a_group_is_logged_once_by_th
     let app = Router::new()
         .route("/tasks/{id}", with_cors!(put(update)))
         .layer(Group::layer());
-    let text = send(app, preflight("/tasks/1", "https://evil.example", "GET"), &log).await;
+    let text = send(
+        app,
+        preflight("/tasks/1", "https://evil.example", "GET"),
+        &log,
+    )
+    .await;
     let event = one_event(&text);
     assert!(event.contains("policy=\"Group\""), "{event}");
     assert!(event.contains("route=\"/tasks/{id}\""), "{event}");
@@ -206,7 +216,12 @@ async fn preflight_for_an_unannotated_method_inside_a_group_is_logged_once_by_th
     let app = Router::new()
         .route("/tasks/{id}", with_cors!(put(update)))
         .layer(Group::layer());
-    let text = send(app, preflight("/tasks/1", "https://group.example", "GET"), &log).await;
+    let text = send(
+        app,
+        preflight("/tasks/1", "https://group.example", "GET"),
+        &log,
+    )
+    .await;
     assert_eq!(text, "", "an allowed preflight logs nothing");
 }
 
@@ -224,7 +239,12 @@ async fn runtime_policies_log_like_macro_policies() {
             .layer(cors_runtime::CorsLayer::from(policy.clone()))
     };
     let log = Captured::default();
-    let text = send(app(), preflight("/t/1", "https://evil.example", "GET"), &log).await;
+    let text = send(
+        app(),
+        preflight("/t/1", "https://evil.example", "GET"),
+        &log,
+    )
+    .await;
     let event = one_event(&text);
     assert!(event.contains("policy=\"FromConfig\""), "{event}");
     assert!(event.contains("route=\"/t/{id}\""), "{event}");

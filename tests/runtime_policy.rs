@@ -120,7 +120,12 @@ fn builder_errors_are_the_macros_messages() {
     );
     assert_same_messages(
         b().any_origin()
-            .headers(["cookie", "sec-fetch-mode", "access-control-allow-origin", "host"])
+            .headers([
+                "cookie",
+                "sec-fetch-mode",
+                "access-control-allow-origin",
+                "host",
+            ])
             .build(),
         "header-forbidden",
     );
@@ -292,7 +297,11 @@ async fn runtime_policy_with_a_predicate_sees_the_request_head() {
         .route("/open", get(ok))
         .route("/blocked", get(ok))
         .layer(CorsLayer::from(policy));
-    let reply = send(app.clone(), actual("GET", "/open", "https://a.ours.example")).await;
+    let reply = send(
+        app.clone(),
+        actual("GET", "/open", "https://a.ours.example"),
+    )
+    .await;
     assert_eq!(reply.allow_origin(), Some("https://a.ours.example"));
     let reply = send(app, actual("GET", "/blocked", "https://a.ours.example")).await;
     assert_eq!(reply.allow_origin(), None);
@@ -364,7 +373,10 @@ async fn async_predicate_reads_app_state_for_preflights_and_actual_requests() {
     .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     assert_eq!(reply.allow_origin(), Some("https://acme.example"));
-    assert_eq!(reply.header("access-control-allow-credentials"), Some("true"));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
     assert_eq!(
         reply.header("access-control-allow-headers"),
         Some("authorization")
@@ -377,9 +389,12 @@ async fn async_predicate_reads_app_state_for_preflights_and_actual_requests() {
     )
     .await
     .assert_rejected_preflight();
-    send(app.clone(), preflight("/data", "https://acme.example", "DELETE"))
-        .await
-        .assert_rejected_preflight();
+    send(
+        app.clone(),
+        preflight("/data", "https://acme.example", "DELETE"),
+    )
+    .await
+    .assert_rejected_preflight();
 
     let reply = send(app.clone(), actual("GET", "/data", "https://acme.example")).await;
     assert_eq!(reply.body_text(), "updated");

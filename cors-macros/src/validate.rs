@@ -288,10 +288,7 @@ fn check_methods(arg: &Arg, errors: &mut Errors) -> Option<NamesSpec> {
     for elem in elems {
         let name = elem.value();
         if name == "*" {
-            errors.push_at(
-                elem.span(),
-                rules::star_must_stand_alone("methods"),
-            );
+            errors.push_at(elem.span(), rules::star_must_stand_alone("methods"));
             ok = false;
             continue;
         }
@@ -301,10 +298,7 @@ fn check_methods(arg: &Arg, errors: &mut Errors) -> Option<NamesSpec> {
             continue;
         }
         if out.contains(&name) {
-            errors.push_at(
-                elem.span(),
-                rules::duplicate_method(&name),
-            );
+            errors.push_at(elem.span(), rules::duplicate_method(&name));
             ok = false;
             continue;
         }
@@ -344,10 +338,7 @@ fn check_headers(arg: &Arg, errors: &mut Errors, expose: bool) -> Option<NamesSp
         };
         let raw = lit.value();
         if raw == "*" {
-            errors.push(
-                lit,
-                rules::star_must_stand_alone(&arg.key.to_string()),
-            );
+            errors.push(lit, rules::star_must_stand_alone(&arg.key.to_string()));
             ok = false;
             continue;
         }
@@ -477,18 +468,16 @@ fn check_cross_keys(args: &[&Arg], spec: &Spec, errors: &mut Errors) {
     if spec.credentials == Some(true) {
         if matches!(spec.origins, Some(OriginsSpec::Any)) {
             if let Some(arg) = find(keys::CREDENTIALS) {
-                errors.at(arg.index).push(
-                    &arg.key,
-                    rules::CREDENTIALS_WITH_ANY_ORIGIN,
-                );
+                errors
+                    .at(arg.index)
+                    .push(&arg.key, rules::CREDENTIALS_WITH_ANY_ORIGIN);
             }
         }
         if matches!(spec.expose, Some(NamesSpec::Any)) {
             if let Some(arg) = find(keys::EXPOSE) {
-                errors.at(arg.index).push_at(
-                    arg.value.span(&arg.key),
-                    rules::EXPOSE_ANY_WITH_CREDENTIALS,
-                );
+                errors
+                    .at(arg.index)
+                    .push_at(arg.value.span(&arg.key), rules::EXPOSE_ANY_WITH_CREDENTIALS);
             }
         }
     }

@@ -771,7 +771,11 @@ impl Policy {
     }
 
     /// Answers a preflight: the success response, or a [`Rejection`] to log and send.
-    pub(crate) fn preflight(&self, headers: &HeaderMap, ctx: Ctx<'_>) -> Result<Response, Rejection> {
+    pub(crate) fn preflight(
+        &self,
+        headers: &HeaderMap,
+        ctx: Ctx<'_>,
+    ) -> Result<Response, Rejection> {
         match self.preflight_headers(headers, ctx) {
             Ok(map) => {
                 let mut response = Response::new(Body::empty());
