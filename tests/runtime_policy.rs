@@ -427,3 +427,16 @@ async fn async_predicate_is_not_called_without_an_origin() {
     assert_eq!(reply.allow_origin(), None);
     assert_eq!(state.tenants.lookups.count(), 0);
 }
+
+#[test]
+fn runtime_policy_types_are_thread_safe_values() {
+    fn shareable<T: Clone + std::fmt::Debug + Send + Sync + 'static>() {}
+    shareable::<Policy>();
+    shareable::<cors_runtime::PolicyBuilder>();
+    shareable::<CorsLayer>();
+    shareable::<PolicyError>();
+    let builder = Policy::builder("P").origins_async((), |_, ()| async { true });
+    assert!(format!("{builder:?}").contains("async predicate"));
+    let policy = builder.build().unwrap();
+    assert!(format!("{policy:?}").contains("Async(..)"));
+}

@@ -19,7 +19,7 @@ use tower_service::Service;
 
 use crate::{
     origin::{OriginCheckFuture, MAX_ORIGIN_LEN},
-    policy::{is_preflight, single, Ctx, Decision, Rejection},
+    policy::{is_preflight, single, Ctx, Decision, Rejection, RouteOf},
     route::{InGroup, RouteAnswered},
     spec::Spec,
     Policy, PolicyError,
@@ -221,7 +221,7 @@ impl<S> Cors<S> {
     ) -> Kind {
         let ctx = Ctx {
             parts,
-            route: extensions.get::<MatchedPath>(),
+            route: RouteOf::Extensions(extensions),
             resolved: None,
         };
         if preflight {
@@ -276,7 +276,7 @@ impl Pending {
     fn resolve(self, policy: &Policy, allowed: bool) -> Kind {
         let ctx = Ctx {
             parts: None,
-            route: self.route.as_ref(),
+            route: self.route.as_ref().map_or(RouteOf::Unknown, RouteOf::Path),
             resolved: Some(allowed),
         };
         if self.preflight {

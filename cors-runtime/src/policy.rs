@@ -183,8 +183,28 @@ pub enum AllowedOrigins<'a> {
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Ctx<'a> {
     pub(crate) parts: Option<&'a Parts>,
-    pub(crate) route: Option<&'a MatchedPath>,
+    pub(crate) route: RouteOf<'a>,
     pub(crate) resolved: Option<bool>,
+}
+
+/// Where the matched route (axum's [`MatchedPath`]) is, looked up only when a log line is
+/// written: the request's extensions, or a copy kept across an await.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) enum RouteOf<'a> {
+    #[default]
+    Unknown,
+    Extensions(&'a http::Extensions),
+    Path(&'a MatchedPath),
+}
+
+impl<'a> RouteOf<'a> {
+    fn get(self) -> Option<&'a MatchedPath> {
+        match self {
+            RouteOf::Unknown => None,
+            RouteOf::Extensions(extensions) => extensions.get::<MatchedPath>(),
+            RouteOf::Path(path) => Some(path),
+        }
+    }
 }
 
 /// Why a CORS request was refused; logged, and named in a rejected preflight's body.
@@ -727,7 +747,7 @@ impl Policy {
         .then(|| {
             Box::new(Refused {
                 origin: origin.clone(),
-                route: ctx.route.cloned(),
+                route: ctx.route.get().cloned(),
             })
         });
         Decision {
@@ -897,7 +917,7 @@ impl Rejection {
         reason: Reason,
         detail: Option<&[u8]>,
         headers: &HeaderMap,
-        route: Option<&MatchedPath>,
+        route: RouteOf<'_>,
         vary: Option<&Vary>,
     ) -> Self {
         let log = tracing::enabled!(target: "cors_runtime", tracing::Level::DEBUG).then(|| {
@@ -911,7 +931,9 @@ impl Rejection {
             };
             Box::new([
                 policy.to_owned(),
-                route.map_or_else(String::new, |r| r.as_str().to_owned()),
+                route
+                    .get()
+                    .map_or_else(String::new, |r| r.as_str().to_owned()),
                 detail.map(|d| Escaped(d).to_string()).unwrap_or_default(),
                 field(header::ORIGIN),
                 field(header::ACCESS_CONTROL_REQUEST_METHOD),

@@ -18,7 +18,7 @@ use std::{
 
 use axum::{
     body::Body,
-    extract::{MatchedPath, Request},
+    extract::Request,
     handler::Handler,
     response::Response,
     routing::{MethodFilter, MethodRouter},
@@ -27,7 +27,7 @@ use http::{header, HeaderValue, Method, StatusCode};
 use pin_project_lite::pin_project;
 
 use crate::{
-    policy::{is_preflight, single, Ctx, Decision, Reason, Rejection},
+    policy::{is_preflight, single, Ctx, Decision, Reason, Rejection, RouteOf},
     spec::Annotated,
     Policy,
 };
@@ -112,7 +112,7 @@ where
             let (parts, body) = req.into_parts();
             let ctx = Ctx {
                 parts: Some(&parts),
-                route: parts.extensions.get::<MatchedPath>(),
+                route: RouteOf::Extensions(&parts.extensions),
                 resolved: None,
             };
             let decision = policy.actual(&parts.headers, ctx);
@@ -120,7 +120,7 @@ where
         } else {
             let ctx = Ctx {
                 parts: None,
-                route: req.extensions().get::<MatchedPath>(),
+                route: RouteOf::Extensions(req.extensions()),
                 resolved: None,
             };
             (policy.actual(req.headers(), ctx), req)
@@ -268,14 +268,19 @@ where
         let method = single(req.headers(), &header::ACCESS_CONTROL_REQUEST_METHOD);
         let policy = method.and_then(|m| self.policy_for(m.as_bytes()));
         let answered = policy.is_some();
-        let route = req.extensions().get::<MatchedPath>();
+        let route = RouteOf::Extensions(req.extensions());
         let mut response = match policy {
             // No annotated handler behind this method: an outer group policy (if any) answers;
             // its rejection is the one logged.
-            None if in_group => {
-                Rejection::new("", Reason::NoHandler, None, req.headers(), None, None)
-                    .into_response_unlogged()
-            }
+            None if in_group => Rejection::new(
+                "",
+                Reason::NoHandler,
+                None,
+                req.headers(),
+                RouteOf::Unknown,
+                None,
+            )
+            .into_response_unlogged(),
             None => Rejection::new(
                 "",
                 Reason::NoHandler,
@@ -289,7 +294,7 @@ where
                 let (parts, _) = req.into_parts();
                 let ctx = Ctx {
                     parts: Some(&parts),
-                    route: parts.extensions.get::<MatchedPath>(),
+                    route: RouteOf::Extensions(&parts.extensions),
                     resolved: None,
                 };
                 policy
