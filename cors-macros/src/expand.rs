@@ -51,6 +51,10 @@ fn spec_tokens(name: &str, spec: &Spec, disabled_stub: bool) -> TokenStream {
             OriginsSpec::Any => quote!(origins: #p::Origins::Any),
             OriginsSpec::List(list) => quote!(origins: #p::Origins::List(&[#(#list),*])),
             OriginsSpec::Env(var) => quote!(origins: #p::Origins::Env(#var)),
+            OriginsSpec::State(ty) => {
+                let shown = ty.to_token_stream().to_string().replace(' ', "");
+                quote!(origins: #p::Origins::State(#shown))
+            }
             OriginsSpec::Predicate(path) => {
                 // A typed binding, so that a wrong signature is reported as "expected fn
                 // pointer" at the path rather than as a bad enum-variant argument.
@@ -99,6 +103,46 @@ fn spec_tokens(name: &str, spec: &Spec, disabled_stub: bool) -> TokenStream {
     quote!(#p::Spec { #(#fields,)* ..#base })
 }
 
+/// `impl<S> StateOrigins<S> for #name`: where the async origin check of `state(Type)` comes
+/// from (the type itself, or the base policy), or nothing.
+fn state_origins_impl(name: &syn::Ident, spec: &Spec, stub: bool) -> TokenStream {
+    let p = private();
+    let s = quote!(__CorsState);
+    let start = quote!(
+        fn start(
+            state: &#s,
+            origin: &#p::HeaderValue,
+        ) -> #p::Option<#p::OriginCheckFuture>
+    );
+    match (&spec.origins, &spec.policy) {
+        (Some(OriginsSpec::State(ty)), _) if !stub => {
+            let bound = quote_spanned! {ty.span()=>
+                #ty: #p::FromRef<#s> + ::cors_runtime::OriginCheck
+            };
+            quote! {
+                impl<#s: 'static> #p::StateOrigins<#s> for #name where #bound {
+                    #start {
+                        #p::start_check::<#ty, #s>(state, origin)
+                    }
+                }
+            }
+        }
+        (None, Some((base, _))) if !stub => quote! {
+            impl<#s: 'static> #p::StateOrigins<#s> for #name
+            where
+                #base: #p::StateOrigins<#s>,
+            {
+                #start {
+                    <#base as #p::StateOrigins<#s>>::start(state, origin)
+                }
+            }
+        },
+        _ => quote! {
+            impl<#s: 'static> #p::StateOrigins<#s> for #name {}
+        },
+    }
+}
+
 /// `#[cors(...)]` on a handler fn.
 pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
@@ -125,6 +169,7 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     let p = private();
     let stub = !errors.is_empty();
     let spec_value = spec_tokens(&name.to_string(), &spec, stub);
+    let state_origins = state_origins_impl(name, &spec, stub);
     // Spanned at the `policy` key as a whole (no interpolated call-site tokens), so that a
     // failed check points there.
     let check = match &spec.policy {
@@ -150,6 +195,7 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
                 __CORS_POLICY.get(&<Self as #p::Annotated>::SPEC)
             }
         }
+        #state_origins
         #check
         #errors
     }
@@ -206,6 +252,29 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
     let p = private();
     let stub = !errors.is_empty();
     let spec_value = spec_tokens(&name.to_string(), &spec, stub);
+    let state_origins = state_origins_impl(name, &spec, stub);
+    let layer = match &spec.origins {
+        Some(OriginsSpec::State(ty)) if !stub => quote! {
+            /// The group layer of this policy, its origins checked by the `OriginCheck` that
+            /// `state` provides (through `FromRef`): apply it with `Router::layer`, after the
+            /// routes and after any authentication `route_layer`.
+            #[allow(dead_code)]
+            #vis fn layer_with_state<__CorsState>(state: &__CorsState) -> ::cors_runtime::CorsLayer
+            where
+                #ty: #p::FromRef<__CorsState> + ::cors_runtime::OriginCheck,
+            {
+                #p::layer_with_state::<#ty, __CorsState>(&<Self as #p::NamedPolicy>::SPEC, state)
+            }
+        },
+        _ => quote! {
+            /// The group layer of this policy: apply it with `Router::layer`, after the routes
+            /// and after any authentication `route_layer`.
+            #[allow(dead_code)]
+            #vis fn layer() -> ::cors_runtime::CorsLayer {
+                #p::layer(&<Self as #p::NamedPolicy>::SPEC)
+            }
+        },
+    };
     let errors = errors.finish();
     quote! {
         #item
@@ -214,13 +283,9 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
         impl #p::NamedPolicy for #name {
             const SPEC: #p::Spec = #spec_value;
         }
+        #state_origins
         impl #name {
-            /// The group layer of this policy: apply it with `Router::layer`, after the routes
-            /// and after any authentication `route_layer`.
-            #[allow(dead_code)]
-            #vis fn layer() -> ::cors_runtime::CorsLayer {
-                #p::layer(&<Self as #p::NamedPolicy>::SPEC)
-            }
+            #layer
         }
         #errors
     }

@@ -41,6 +41,8 @@ pub(crate) enum Value {
     List(Vec<Elem>, Span),
     /// `env("VAR")`.
     Env(LitStr, Span),
+    /// `state(Type)`: an `OriginCheck` taken from the router state.
+    State(Path, Span),
     Path(Path),
 }
 
@@ -51,7 +53,7 @@ impl Value {
             Value::Bool(b) => b.span(),
             Value::Str(s) => s.span(),
             Value::Int(i) => i.span(),
-            Value::List(_, span) | Value::Env(_, span) => *span,
+            Value::List(_, span) | Value::Env(_, span) | Value::State(_, span) => *span,
             Value::Path(p) => p.span(),
         }
     }
@@ -128,6 +130,21 @@ fn parse_value(input: ParseStream<'_>) -> syn::Result<Value> {
         }
         let span = env.span().join(paren.span.close()).unwrap_or(env.span());
         Ok(Value::Env(var, span))
+    } else if input.peek(Ident)
+        && input.peek2(syn::token::Paren)
+        && input.fork().parse::<Ident>()? == "state"
+    {
+        let state: Ident = input.parse()?;
+        let content;
+        let paren = syn::parenthesized!(content in input);
+        let ty: Path = content.call(Path::parse_mod_style)?;
+        if !content.is_empty() {
+            return Err(content.error(
+                "`state(...)` takes one type: the part of your state that implements `OriginCheck`",
+            ));
+        }
+        let span = state.span().join(paren.span.close()).unwrap_or(state.span());
+        Ok(Value::State(ty, span))
     } else if input.peek(Ident::peek_any) || input.peek(Token![::]) {
         Ok(Value::Path(input.call(Path::parse_mod_style)?))
     } else {

@@ -32,6 +32,8 @@ pub(crate) enum OriginsSpec {
     List(Vec<String>),
     Predicate(Path),
     Env(String),
+    /// `state(Type)`.
+    State(Path),
 }
 
 pub(crate) enum NamesSpec {
@@ -388,6 +390,7 @@ fn check_origins(arg: &Arg, spec: &Spec, errors: &mut Errors) -> Option<OriginsS
             Some(OriginsSpec::Env(name))
         }
         Value::Path(path) => Some(OriginsSpec::Predicate(path.clone())),
+        Value::State(ty, _) => Some(OriginsSpec::State(ty.clone())),
         other => {
             errors.push_at(
                 other.span(&arg.key),

@@ -306,6 +306,36 @@ impl PolicyBuilder {
         self
     }
 
+    /// Origins decided by an [`OriginCheck`](crate::OriginCheck) (the same check
+    /// `#[cors(origins = state(Type))]` takes from the router state): pass it, taken from your
+    /// state with `Type::from_ref(&state)`. Cloned per request.
+    ///
+    /// ```
+    /// use axum::http::HeaderValue;
+    /// use cors_runtime::{OriginCheck, Policy};
+    ///
+    /// #[derive(Clone)]
+    /// struct Registered(std::sync::Arc<Vec<String>>);
+    ///
+    /// impl OriginCheck for Registered {
+    ///     async fn allows(self, origin: HeaderValue) -> bool {
+    ///         self.0.iter().any(|o| origin == o.as_str())
+    ///     }
+    /// }
+    ///
+    /// let registered = Registered(std::sync::Arc::new(vec!["https://a.example".into()]));
+    /// let policy = Policy::builder("Registered").origins_checked_by(registered).build()?;
+    /// assert_eq!(policy.origins(), cors_runtime::AllowedOrigins::AsyncPredicate);
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn origins_checked_by<T: crate::OriginCheck>(mut self, check: T) -> Self {
+        let predicate: AsyncPredicate = Arc::new(move |origin: HeaderValue| {
+            Box::pin(check.clone().allows(origin)) as OriginCheckFuture
+        });
+        self.origins = OriginsInput::Async(predicate);
+        self
+    }
+
     /// The allowed methods (case-sensitive: `GET`, `PATCH`, custom tokens like `PURGE`);
     /// `GET` brings `HEAD`. Default: `GET`, `HEAD`, `POST`.
     ///

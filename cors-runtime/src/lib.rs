@@ -17,6 +17,7 @@ mod policy;
 mod route;
 mod rules;
 mod spec;
+mod state;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -30,7 +31,8 @@ pub use policy::{is_preflight, Allowed, AllowedOrigins, Policy, PolicyError};
 pub use route::{
     CorsFuture, CorsHandler, PreflightFuture, PreflightHandler, PreflightMarker, Route,
 };
-pub use spec::{Annotated, NamedPolicy, Names, OriginPredicate, Origins, Spec};
+pub use spec::{Annotated, NamedPolicy, Names, OriginPredicate, Origins, Spec, StateOrigins};
+pub use state::OriginCheck;
 
 /// The compiled policy of a `#[cors(...)]` handler, for tests and start-up logs.
 ///

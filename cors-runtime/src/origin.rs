@@ -62,6 +62,9 @@ pub(crate) enum OriginMatcher {
     /// An async user predicate (runtime policies, group layers only): decided by the layer,
     /// which awaits it and passes the answer to [`OriginMatcher::allow`].
     Async(AsyncPredicate),
+    /// `origins = state(Type)` of a handler: the check is taken from the router state by the
+    /// handler, which awaits it and passes the answer to [`OriginMatcher::allow`].
+    State(&'static str),
 }
 
 impl std::fmt::Debug for OriginMatcher {
@@ -75,6 +78,7 @@ impl std::fmt::Debug for OriginMatcher {
                 .finish(),
             OriginMatcher::Predicate(_) => f.write_str("Predicate(..)"),
             OriginMatcher::Async(_) => f.write_str("Async(..)"),
+            OriginMatcher::State(ty) => f.debug_tuple("State").field(ty).finish(),
         }
     }
 }
@@ -89,6 +93,7 @@ impl OriginMatcher {
             )),
             Origins::Any => Ok(OriginMatcher::Any),
             Origins::Predicate(predicate) => Ok(OriginMatcher::Predicate(predicate)),
+            Origins::State(ty) => Ok(OriginMatcher::State(ty)),
             Origins::List(list) => {
                 let entries = list.iter().map(|s| (Cow::Borrowed(*s), None));
                 Self::from_entries(spec.name, flags, entries)
@@ -247,7 +252,9 @@ impl OriginMatcher {
                 Some(parts) if predicate(origin, parts) => Some(origin.clone()),
                 _ => None,
             },
-            OriginMatcher::Async(_) => (resolved == Some(true)).then(|| origin.clone()),
+            OriginMatcher::Async(_) | OriginMatcher::State(_) => {
+                (resolved == Some(true)).then(|| origin.clone())
+            }
         }
     }
 }

@@ -174,6 +174,9 @@ pub enum AllowedOrigins<'a> {
     /// An async predicate decides
     /// ([`PolicyBuilder::origins_async`](crate::PolicyBuilder::origins_async)).
     AsyncPredicate,
+    /// `origins = state(Type)`: the [`OriginCheck`](crate::OriginCheck) of this type, taken
+    /// from the router state, decides.
+    FromState(&'a str),
     /// `#[cors(disable)]`: no origin gets CORS headers.
     None,
 }
@@ -397,6 +400,7 @@ impl fmt::Display for Policy {
             AllowedOrigins::List(list) => f.write_str(&list.join(", "))?,
             AllowedOrigins::Predicate => f.write_str("decided by a predicate")?,
             AllowedOrigins::AsyncPredicate => f.write_str("decided by an async predicate")?,
+            AllowedOrigins::FromState(ty) => write!(f, "checked by `{ty}` from the app state")?,
             AllowedOrigins::None => f.write_str("none")?,
         }
         f.write_str("; methods ")?;
@@ -448,7 +452,28 @@ pub(crate) struct Draft {
 impl Policy {
     /// Compiles `spec` as a group policy (default methods GET, HEAD, POST).
     pub fn new(spec: &Spec) -> Result<Policy, PolicyError> {
+        if let crate::spec::Origins::State(ty) = spec.origins {
+            return Err(PolicyError::new(
+                spec.name,
+                format!("`origins = state({ty})` needs the router state; build the layer with `{}::layer_with_state(&state)`", spec.name),
+            ));
+        }
         Policy::build(spec, DEFAULT_GROUP_METHODS)
+    }
+
+    /// This policy with its `state(Type)` origins replaced by the check `T` taken from `state`.
+    pub(crate) fn with_state_check<T: crate::OriginCheck>(mut self, check: T) -> Policy {
+        if matches!(self.origins, OriginMatcher::State(_)) {
+            self.origins = OriginMatcher::Async(std::sync::Arc::new(move |origin| {
+                Box::pin(check.clone().allows(origin)) as crate::origin::OriginCheckFuture
+            }));
+        }
+        self
+    }
+
+    /// Whether the origin is decided by a `state(Type)` check the caller runs.
+    pub(crate) fn checks_state(&self) -> bool {
+        !self.disabled && matches!(self.origins, OriginMatcher::State(_))
     }
 
     /// Compiles `spec`; `mounted` are the methods used when the spec lists none.
@@ -613,6 +638,7 @@ impl Policy {
             OriginMatcher::List { .. } => AllowedOrigins::List(self.origins.entries()),
             OriginMatcher::Predicate(_) => AllowedOrigins::Predicate,
             OriginMatcher::Async(_) => AllowedOrigins::AsyncPredicate,
+            OriginMatcher::State(ty) => AllowedOrigins::FromState(ty),
         }
     }
 
@@ -733,12 +759,17 @@ impl Policy {
     /// Decides an actual (non-preflight) request: the `Access-Control-Allow-Origin` value to send,
     /// or `None`. `ctx.parts` is needed only when [`Policy::needs_parts`].
     pub(crate) fn actual(&self, headers: &HeaderMap, ctx: Ctx<'_>) -> Decision {
-        if self.disabled {
-            return Decision::default();
-        }
         let Some(origin) = single(headers, &header::ORIGIN) else {
             return Decision::default();
         };
+        self.actual_for(origin, ctx)
+    }
+
+    /// [`Policy::actual`] for the request's (single) `origin`.
+    pub(crate) fn actual_for(&self, origin: &HeaderValue, ctx: Ctx<'_>) -> Decision {
+        if self.disabled {
+            return Decision::default();
+        }
         let allow_origin = self.origins.allow(origin, ctx.parts, ctx.resolved);
         // Kept for the log line, which is written only if this decision is applied (an outer
         // group's decision is dropped when the route answered), and only when it is enabled.

@@ -1,9 +1,30 @@
 //! Items the macros' generated code names. Not public API; may change in any release.
 
 pub use crate::route::{PolicyOf, Route};
-pub use crate::spec::{Annotated, NamedPolicy, Names, Origins, Spec};
+pub use crate::spec::{Annotated, NamedPolicy, Names, Origins, Spec, StateOrigins};
 pub use crate::{CorsLayer, Policy};
-pub use axum::routing::MethodRouter;
+pub use axum::{extract::FromRef, routing::MethodRouter};
+pub use http::HeaderValue;
+
+/// The future of an async origin check.
+pub type OriginCheckFuture = crate::origin::OriginCheckFuture;
+
+/// Starts the check `T` (from `state`) of `origin`: `origins = state(T)`.
+pub fn start_check<T, S>(state: &S, origin: &HeaderValue) -> Option<OriginCheckFuture>
+where
+    T: crate::OriginCheck + FromRef<S>,
+{
+    crate::state::start_check::<T, S>(state, origin)
+}
+
+/// `X::layer_with_state(&state)` of a named policy with `origins = state(T)`.
+#[track_caller]
+pub fn layer_with_state<T, S>(spec: &Spec, state: &S) -> CorsLayer
+where
+    T: crate::OriginCheck + FromRef<S>,
+{
+    crate::state::layer_with_state::<T, S>(spec, state)
+}
 pub use core::{option::Option, primitive::u32};
 
 /// What `with_cors!` expands to after a compile error: a route that serves nothing, so the

@@ -18,7 +18,7 @@ use std::{
 
 use axum::{
     body::Body,
-    extract::Request,
+    extract::{MatchedPath, Request},
     handler::Handler,
     response::Response,
     routing::{MethodFilter, MethodRouter},
@@ -27,10 +27,32 @@ use http::{header, HeaderValue, Method, StatusCode};
 use pin_project_lite::pin_project;
 
 use crate::{
+    origin::{OriginCheckFuture, MAX_ORIGIN_LEN},
     policy::{is_preflight, single, Ctx, Decision, Reason, Rejection, RouteOf},
-    spec::Annotated,
+    spec::{Annotated, StateOrigins},
     Policy,
 };
+
+/// `<A as StateOrigins<S>>::start`: the `origins = state(Type)` check of a mounted handler.
+type StartCheck<S> = fn(&S, &HeaderValue) -> Option<OriginCheckFuture>;
+
+/// Starts the `state(Type)` origin check of `policy` for this request, if it has one and the
+/// request has a usable `Origin`.
+fn start_state_check<S>(
+    policy: &Policy,
+    start: StartCheck<S>,
+    headers: &http::HeaderMap,
+    state: &S,
+) -> Option<(OriginCheckFuture, HeaderValue)> {
+    if !policy.checks_state() {
+        return None;
+    }
+    let origin = single(headers, &header::ORIGIN)?;
+    if origin.len() > MAX_ORIGIN_LEN {
+        return None;
+    }
+    Some((start(state, origin)?, origin.clone()))
+}
 
 /// Zero-sized token naming the annotated handler `A` whose policy a mount uses.
 pub struct PolicyOf<A>(PhantomData<fn() -> A>);
@@ -100,7 +122,7 @@ impl<H, A: Annotated> CorsHandler<H, A> {
 impl<H, A, T, S> Handler<T, S> for CorsHandler<H, A>
 where
     H: Handler<T, S>,
-    A: Annotated,
+    A: Annotated + StateOrigins<S>,
     S: Send + 'static,
 {
     type Future = CorsFuture<H::Future>;
@@ -108,6 +130,22 @@ where
     fn call(self, req: Request, state: S) -> Self::Future {
         let policy = A::policy();
         let in_group = req.extensions().get::<InGroup>().is_some();
+        if let Some((check, origin)) =
+            start_state_check(policy, A::start, req.headers(), &state)
+        {
+            let route = req.extensions().get::<MatchedPath>().cloned();
+            return CorsFuture {
+                inner: self.inner.call(req, state),
+                policy,
+                decision: None,
+                pending: Some(Box::new(PendingActual {
+                    check,
+                    origin,
+                    route,
+                })),
+                in_group,
+            };
+        }
         let (decision, req) = if policy.needs_parts() {
             let (parts, body) = req.into_parts();
             let ctx = Ctx {
@@ -129,9 +167,17 @@ where
             inner: self.inner.call(req, state),
             policy,
             decision: Some(decision),
+            pending: None,
             in_group,
         }
     }
+}
+
+/// A `state(Type)` origin check in flight for an actual request.
+struct PendingActual {
+    check: OriginCheckFuture,
+    origin: HeaderValue,
+    route: Option<MatchedPath>,
 }
 
 pin_project! {
@@ -141,6 +187,7 @@ pin_project! {
         inner: F,
         policy: &'static Policy,
         decision: Option<Decision>,
+        pending: Option<Box<PendingActual>>,
         in_group: bool,
     }
 }
@@ -161,6 +208,17 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
         let this = self.project();
+        if let Some(pending) = this.pending {
+            // The origin check decides before the handler runs.
+            let allowed = ready!(pending.check.as_mut().poll(cx));
+            let ctx = Ctx {
+                parts: None,
+                route: pending.route.as_ref().map_or(RouteOf::Unknown, RouteOf::Path),
+                resolved: Some(allowed),
+            };
+            *this.decision = Some(this.policy.actual_for(&pending.origin, ctx));
+            *this.pending = None;
+        }
         let mut inner = this.inner;
         let polled = std::panic::catch_unwind(AssertUnwindSafe(|| inner.as_mut().poll(cx)));
         let mut response = match polled {
@@ -201,6 +259,8 @@ type UserOptions<S> = Arc<dyn Fn(Request, S) -> BoxedFuture + Send + Sync>;
 struct Table<S> {
     /// (method, policy) in mount order; later entries win.
     entries: Vec<(Method, Arc<Policy>)>,
+    /// The `state(Type)` origin check of each entry, same order.
+    checks: Vec<StartCheck<S>>,
     /// `Allow` of the 405 answer to a non-preflight `OPTIONS` without a user handler.
     allow: HeaderValue,
     user: Option<UserOptions<S>>,
@@ -230,13 +290,14 @@ impl<S> std::fmt::Debug for PreflightHandler<S> {
 }
 
 impl<S> PreflightHandler<S> {
-    fn policy_for(&self, method: &[u8]) -> Option<&Arc<Policy>> {
+    fn policy_for(&self, method: &[u8]) -> Option<(&Arc<Policy>, StartCheck<S>)> {
         let entries = &self.table.entries;
         entries
             .iter()
+            .enumerate()
             .rev()
-            .find(|(m, _)| m.as_str().as_bytes() == method)
-            .map(|(_, p)| p)
+            .find(|(_, (m, _))| m.as_str().as_bytes() == method)
+            .map(|(i, (_, p))| (p, self.table.checks[i]))
     }
 }
 
@@ -266,7 +327,29 @@ where
         }
         let in_group = req.extensions().get::<InGroup>().is_some();
         let method = single(req.headers(), &header::ACCESS_CONTROL_REQUEST_METHOD);
-        let policy = method.and_then(|m| self.policy_for(m.as_bytes()));
+        let found = method.and_then(|m| self.policy_for(m.as_bytes()));
+        if let Some((policy, start)) = found {
+            if let Some((check, _)) = start_state_check(policy, start, req.headers(), &state) {
+                let policy = policy.clone();
+                let (parts, _) = req.into_parts();
+                return PreflightFuture::Boxed(Box::pin(async move {
+                    let allowed = check.await;
+                    let ctx = Ctx {
+                        parts: None,
+                        route: RouteOf::Extensions(&parts.extensions),
+                        resolved: Some(allowed),
+                    };
+                    let mut response = policy
+                        .preflight(&parts.headers, ctx)
+                        .unwrap_or_else(Rejection::into_response);
+                    if in_group {
+                        response.extensions_mut().insert(RouteAnswered);
+                    }
+                    response
+                }));
+            }
+        }
+        let policy = found.map(|(policy, _)| policy);
         let answered = policy.is_some();
         let route = RouteOf::Extensions(req.extensions());
         let mut response = match policy {
@@ -358,6 +441,7 @@ impl Future for PreflightFuture {
 pub struct Route<S = ()> {
     router: MethodRouter<S>,
     entries: Vec<(Method, Arc<Policy>)>,
+    checks: Vec<StartCheck<S>>,
     user: Option<UserOptions<S>>,
 }
 
@@ -389,7 +473,7 @@ macro_rules! mount_fns {
             where
                 H: Handler<T, S>,
                 T: 'static,
-                A: Annotated,
+                A: Annotated + StateOrigins<S>,
             {
                 self.mount(MethodFilter::$filter, &[$(Method::$method),+], handler, policy)
             }
@@ -406,6 +490,7 @@ where
         Route {
             router: MethodRouter::new(),
             entries: Vec::new(),
+            checks: Vec::new(),
             user: None,
         }
     }
@@ -436,13 +521,14 @@ where
     where
         H: Handler<T, S>,
         T: 'static,
-        A: Annotated,
+        A: Annotated + StateOrigins<S>,
     {
         // Built (and `env("VAR")` read) once per handler, when the first router mounting it is
         // built, so an invalid list stops start-up there; preflights and actual responses share it.
         let preflight = Arc::new(A::policy().for_mount(&A::SPEC, methods));
         for method in methods {
             self.entries.push((method.clone(), preflight.clone()));
+            self.checks.push(<A as StateOrigins<S>>::start);
         }
         self.router = self.router.on(filter, CorsHandler::new(handler, policy));
         self
@@ -475,6 +561,7 @@ where
         let allow = HeaderValue::from_str(&allow.join(",")).unwrap_or(HeaderValue::from_static(""));
         let table = Table {
             entries: self.entries,
+            checks: self.checks,
             allow,
             user: self.user,
         };

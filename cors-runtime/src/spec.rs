@@ -26,6 +26,9 @@ pub enum Origins {
     Predicate(OriginPredicate),
     /// `origins = env("VAR")`: a comma-separated list read when the router is built.
     Env(&'static str),
+    /// `origins = state(Type)`: an async [`OriginCheck`](crate::OriginCheck) taken from the
+    /// router state (the type's name, for logs and introspection).
+    State(&'static str),
 }
 
 impl std::fmt::Debug for Origins {
@@ -36,6 +39,7 @@ impl std::fmt::Debug for Origins {
             Origins::List(list) => f.debug_tuple("List").field(list).finish(),
             Origins::Predicate(_) => f.write_str("Predicate(..)"),
             Origins::Env(var) => f.debug_tuple("Env").field(var).finish(),
+            Origins::State(ty) => f.debug_tuple("State").field(ty).finish(),
         }
     }
 }
@@ -278,6 +282,23 @@ pub trait Annotated: 'static {
 
     /// The policy compiled once (generated: a `static` [`PolicyCell`](crate::__private::PolicyCell)).
     fn policy() -> &'static crate::Policy;
+}
+
+/// Where the async origin check of `origins = state(Type)` comes from, for router state `S`:
+/// implemented by every `#[cors]` companion and `#[cors_policy]` struct (doing nothing unless
+/// its origins are `state(Type)`).
+#[diagnostic::on_unimplemented(
+    message = "the CORS origin check of `{Self}` cannot be taken from state `{S}`",
+    label = "its `origins = state(..)` type is not available from this router's state",
+    note = "implement `axum::extract::FromRef<{S}>` for the type named in `origins = state(..)`, and `cors_runtime::OriginCheck` for it"
+)]
+pub trait StateOrigins<S>: 'static {
+    /// Starts the check of `origin` with the check taken from `state`; `None` when the policy
+    /// has no `state(Type)` origins.
+    fn start(state: &S, origin: &HeaderValue) -> Option<crate::__private::OriginCheckFuture> {
+        let _ = (state, origin);
+        None
+    }
 }
 
 /// Implemented by a `#[cors_policy(...)]` struct.
