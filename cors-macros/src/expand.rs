@@ -114,8 +114,8 @@ fn state_origins_impl(name: &syn::Ident, spec: &Spec, stub: bool) -> TokenStream
             origin: &#p::HeaderValue,
         ) -> #p::Option<#p::OriginCheckFuture>
     );
-    match (&spec.origins, &spec.policy) {
-        (Some(OriginsSpec::State(ty)), _) if !stub => {
+    match &spec.origins {
+        Some(OriginsSpec::State(ty)) if !stub => {
             let bound = quote_spanned! {ty.span()=>
                 #ty: #p::FromRef<#s> + ::cors_runtime::OriginCheck
             };
@@ -127,16 +127,6 @@ fn state_origins_impl(name: &syn::Ident, spec: &Spec, stub: bool) -> TokenStream
                 }
             }
         }
-        (None, Some((base, _))) if !stub => quote! {
-            impl<#s: 'static> #p::StateOrigins<#s> for #name
-            where
-                #base: #p::StateOrigins<#s>,
-            {
-                #start {
-                    <#base as #p::StateOrigins<#s>>::start(state, origin)
-                }
-            }
-        },
         _ => quote! {
             impl<#s: 'static> #p::StateOrigins<#s> for #name {}
         },
@@ -170,6 +160,16 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     let stub = !errors.is_empty();
     let spec_value = spec_tokens(&name.to_string(), &spec, stub);
     let state_origins = state_origins_impl(name, &spec, stub);
+    // `origins = state(T)` is not inherited through `policy = X` (its check is typed by the
+    // handler's own impl): a const check says to repeat it.
+    let inherited = match &spec.policy {
+        Some((_, key_span)) if !stub && spec.origins.is_none() => quote_spanned! {*key_span=>
+            const _: () = ::cors_runtime::__private::check_inherited(
+                &<#name as ::cors_runtime::__private::Annotated>::SPEC,
+            );
+        },
+        _ => TokenStream::new(),
+    };
     // Spanned at the `policy` key as a whole (no interpolated call-site tokens), so that a
     // failed check points there.
     let check = match &spec.policy {
@@ -197,6 +197,7 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
         }
         #state_origins
         #check
+        #inherited
         #errors
     }
 }
@@ -252,7 +253,6 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
     let p = private();
     let stub = !errors.is_empty();
     let spec_value = spec_tokens(&name.to_string(), &spec, stub);
-    let state_origins = state_origins_impl(name, &spec, stub);
     let layer = match &spec.origins {
         Some(OriginsSpec::State(ty)) if !stub => quote! {
             /// The group layer of this policy, its origins checked by the `OriginCheck` that
@@ -283,7 +283,6 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
         impl #p::NamedPolicy for #name {
             const SPEC: #p::Spec = #spec_value;
         }
-        #state_origins
         impl #name {
             #layer
         }
@@ -466,9 +465,12 @@ impl<'a> HandlerLookup<'a> {
     /// The placeholder, inside `mod __cors_fallback`.
     fn fallback(&self) -> TokenStream {
         let (module, name, alias) = (&self.module, self.name, &self.alias);
+        let p = private();
+        // The placeholder has no policy (that error is reported) but no other missing impl.
         quote! {
             mod #module {
                 pub struct #name {}
+                impl<__CorsState: 'static> #p::StateOrigins<__CorsState> for #name {}
             }
             pub use self::#module::#name as #alias;
         }

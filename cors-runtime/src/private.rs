@@ -41,6 +41,14 @@ pub const fn check(spec: &Spec) {
     spec.assert_valid();
 }
 
+/// Compile-time check of a handler that takes its origins from `policy = X`: `state(T)`
+/// origins are not inherited.
+pub const fn check_inherited(spec: &Spec) {
+    if let Origins::State(_) = spec.origins {
+        panic!("`origins = state(..)` of the base policy is not inherited; repeat `origins = state(..)` on this handler");
+    }
+}
+
 /// The layer of a named policy: `X::layer()`.
 #[track_caller]
 pub fn layer(spec: &Spec) -> CorsLayer {
