@@ -116,13 +116,18 @@ fn state_origins_impl(name: &syn::Ident, spec: &Spec, stub: bool) -> TokenStream
     );
     match &spec.origins {
         Some(OriginsSpec::State(ty)) if !stub => {
+            // `OriginCheck` is required by `start_check` in the body: a missing impl is then
+            // reported once, at the type, rather than again wherever the handler is mounted.
             let bound = quote_spanned! {ty.span()=>
-                #ty: #p::FromRef<#s> + ::cors_runtime::OriginCheck
+                #ty: #p::FromRef<#s>
+            };
+            let call = quote_spanned! {ty.span()=>
+                #p::start_check::<#ty, #s>(state, origin)
             };
             quote! {
                 impl<#s: 'static> #p::StateOrigins<#s> for #name where #bound {
                     #start {
-                        #p::start_check::<#ty, #s>(state, origin)
+                        #call
                     }
                 }
             }

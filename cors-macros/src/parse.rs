@@ -139,9 +139,12 @@ fn parse_value(input: ParseStream<'_>) -> syn::Result<Value> {
         let paren = syn::parenthesized!(content in input);
         let ty: Path = content.call(Path::parse_mod_style)?;
         if !content.is_empty() {
-            return Err(content.error(
+            let error = content.error(
                 "`state(...)` takes one type: the part of your state that implements `OriginCheck`",
-            ));
+            );
+            // Consume the rest, or syn reports the leftover tokens a second time.
+            while content.parse::<proc_macro2::TokenTree>().is_ok() {}
+            return Err(error);
         }
         let span = state.span().join(paren.span.close()).unwrap_or(state.span());
         Ok(Value::State(ty, span))
