@@ -260,3 +260,43 @@ async fn runtime_policies_log_like_macro_policies() {
     let text = send(app(), get_from("/t/1", "https://tenant.example"), &log).await;
     assert_eq!(text, "", "an allowed origin logs nothing");
 }
+
+#[derive(Clone)]
+struct NoTenants;
+
+impl cors_runtime::OriginCheck for NoTenants {
+    async fn allows(self, _origin: axum::http::HeaderValue) -> bool {
+        false
+    }
+}
+
+#[cors(origins = state(NoTenants))]
+async fn tenant_only() -> &'static str {
+    "ok"
+}
+
+#[tokio::test]
+async fn state_checked_origins_log_one_event_naming_the_route() {
+    let app = || {
+        Router::new()
+            .route("/t/{id}", with_cors!(get(tenant_only)))
+            .with_state(NoTenants)
+    };
+    let log = Captured::default();
+    let text = send(
+        app(),
+        preflight("/t/1", "https://evil.example", "GET"),
+        &log,
+    )
+    .await;
+    let event = one_event(&text);
+    assert!(event.contains("policy=\"tenant_only\""), "{event}");
+    assert!(event.contains("route=\"/t/{id}\""), "{event}");
+    assert!(event.contains("reason=\"origin\""), "{event}");
+
+    let log = Captured::default();
+    let text = send(app(), get_from("/t/1", "https://evil.example"), &log).await;
+    let event = one_event(&text);
+    assert!(event.contains("disallowed origin"), "{event}");
+    assert!(event.contains("route=\"/t/{id}\""), "{event}");
+}

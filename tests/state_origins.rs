@@ -91,7 +91,10 @@ async fn handler_preflight_is_answered_from_the_tenant_table() {
     .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     assert_eq!(reply.allow_origin(), Some(ACME));
-    assert_eq!(reply.header("access-control-allow-credentials"), Some("true"));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
     assert_eq!(reply.header("access-control-allow-methods"), Some("PUT"));
     assert_eq!(reply.header("access-control-max-age"), Some("60"));
     reply.assert_vary_has(&["origin"]);
@@ -103,8 +106,16 @@ async fn handler_preflight_is_answered_from_the_tenant_table() {
     send(app(&state), preflight("/tasks", ACME, "DELETE"))
         .await
         .assert_rejected_preflight();
-    assert_eq!(state.tenants.lookups.count(), 2, "one lookup per preflight with a handler");
-    assert_eq!(state.handled.count(), 0, "preflights never reach the handler");
+    assert_eq!(
+        state.tenants.lookups.count(),
+        2,
+        "one lookup per preflight with a handler"
+    );
+    assert_eq!(
+        state.handled.count(),
+        0,
+        "preflights never reach the handler"
+    );
 }
 
 #[tokio::test]
@@ -114,10 +125,17 @@ async fn handler_actual_request_is_decorated_from_the_tenant_table() {
     let reply = send(app(&state), actual("GET", "/tasks", ACME)).await;
     assert_eq!(reply.body_text(), "tasks");
     assert_eq!(reply.allow_origin(), Some(ACME));
-    assert_eq!(reply.header("access-control-allow-credentials"), Some("true"));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
 
     let reply = send(app(&state), actual("PUT", "/tasks", OTHER)).await;
-    assert_eq!(reply.body_text(), "tasks", "a refused origin still gets the response");
+    assert_eq!(
+        reply.body_text(),
+        "tasks",
+        "a refused origin still gets the response"
+    );
     reply.assert_no_cors_headers();
     reply.assert_vary_has(&["origin"]);
     assert_eq!(state.tenants.lookups.count(), 2);
@@ -184,7 +202,11 @@ async fn handler_policy_with_state_beats_a_group_policy() {
         .with_state(state.clone());
     let reply = send(app.clone(), preflight("/tasks", ACME, "GET")).await;
     assert_eq!(reply.allow_origin(), Some(ACME));
-    assert_eq!(reply.header("access-control-max-age"), Some("60"), "the handler's answer");
+    assert_eq!(
+        reply.header("access-control-max-age"),
+        Some("60"),
+        "the handler's answer"
+    );
     let reply = send(app, actual("GET", "/tasks", OTHER)).await;
     reply.assert_no_cors_headers();
 }
@@ -203,10 +225,12 @@ fn introspection_names_the_state_type() {
 
 #[test]
 fn a_named_policy_with_state_origins_cannot_be_built_without_the_state() {
-    let error = cors_runtime::Policy::new(&<TenantGroup as cors_runtime::NamedPolicy>::SPEC)
-        .unwrap_err();
+    let error =
+        cors_runtime::Policy::new(&<TenantGroup as cors_runtime::NamedPolicy>::SPEC).unwrap_err();
     assert!(
-        error.message().contains("TenantGroup::layer_with_state(&state)"),
+        error
+            .message()
+            .contains("TenantGroup::layer_with_state(&state)"),
         "{error}"
     );
 }

@@ -20,7 +20,7 @@ mod validate;
 ///
 /// | key | forms | default |
 /// |---|---|---|
-/// | `origins` | `"*"`; `["https://a.example", "https://*.example.com"]`; a path to `fn(&HeaderValue, &Parts) -> bool`; `env("VAR")` | required, unless `policy =` |
+/// | `origins` | `"*"`; `["https://a.example", "https://*.example.com"]`; a path to `fn(&HeaderValue, &Parts) -> bool`; `env("VAR")`; `state(Type)` (an async `OriginCheck` from the router state, see below) | required, unless `policy =` |
 /// | `methods` | `[GET, PUT, "PATCH"]`; `"*"` | the methods the handler is mounted under |
 /// | `headers` | `["content-type", "x-custom"]` (case-insensitive); `"*"` | none beyond the CORS-safelisted ones |
 /// | `expose` | `["x-request-id"]`; `"*"` | none |
@@ -58,6 +58,44 @@ mod validate;
 ///     .route("/tasks/{id}", with_cors!(delete(delete_task)));
 /// ```
 ///
+/// Origins only your application knows (a tenant table): `origins = state(Type)`, where `Type`
+/// implements [`OriginCheck`](https://docs.rs/cors-runtime/latest/cors_runtime/trait.OriginCheck.html)
+/// and the router state provides it through axum's `FromRef` (checked at compile time where the
+/// handler is mounted). The check is awaited for each CORS request, preflights included.
+///
+/// ```
+/// use axum::{extract::FromRef, http::HeaderValue, Router};
+/// use cors_runtime::{cors, with_cors, OriginCheck};
+///
+/// #[derive(Clone)]
+/// struct Tenants(std::sync::Arc<Vec<String>>);
+///
+/// impl OriginCheck for Tenants {
+///     async fn allows(self, origin: HeaderValue) -> bool {
+///         self.0.iter().any(|o| origin == o.as_str())
+///     }
+/// }
+///
+/// #[derive(Clone)]
+/// struct AppState {
+///     tenants: Tenants,
+/// }
+///
+/// impl FromRef<AppState> for Tenants {
+///     fn from_ref(state: &AppState) -> Tenants {
+///         state.tenants.clone()
+///     }
+/// }
+///
+/// #[cors(origins = state(Tenants), credentials)]
+/// async fn update_task() {}
+///
+/// let state = AppState { tenants: Tenants(std::sync::Arc::new(vec![])) };
+/// let _app: Router = Router::new()
+///     .route("/tasks/{id}", with_cors!(put(update_task)))
+///     .with_state(state);
+/// ```
+///
 /// Mistakes are compile errors pointing at the token, with the fix:
 ///
 /// ```text
@@ -77,6 +115,10 @@ pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Use it for a handler (`#[cors(policy = AuthPolicy)]`, other keys override it) and for a
 /// group of routes (`AuthPolicy::layer()`). Takes the keys of [`cors`] except `policy` and
 /// `disable`; `methods` defaults to GET, HEAD and POST.
+///
+/// With `origins = state(Type)` the struct gets `layer_with_state(&state)` instead of
+/// `layer()`: the layer takes its `OriginCheck` from your state (`Type: FromRef<S>`). Handlers
+/// based on it (`policy = X`) repeat `origins = state(Type)` (a compile error says so).
 ///
 /// ```
 /// use axum::{Router, routing::get};

@@ -146,7 +146,10 @@ fn parse_value(input: ParseStream<'_>) -> syn::Result<Value> {
             while content.parse::<proc_macro2::TokenTree>().is_ok() {}
             return Err(error);
         }
-        let span = state.span().join(paren.span.close()).unwrap_or(state.span());
+        let span = state
+            .span()
+            .join(paren.span.close())
+            .unwrap_or(state.span());
         Ok(Value::State(ty, span))
     } else if input.peek(Ident::peek_any) || input.peek(Token![::]) {
         Ok(Value::Path(input.call(Path::parse_mod_style)?))

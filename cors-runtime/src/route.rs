@@ -130,9 +130,7 @@ where
     fn call(self, req: Request, state: S) -> Self::Future {
         let policy = A::policy();
         let in_group = req.extensions().get::<InGroup>().is_some();
-        if let Some((check, origin)) =
-            start_state_check(policy, A::start, req.headers(), &state)
-        {
+        if let Some((check, origin)) = start_state_check(policy, A::start, req.headers(), &state) {
             let route = req.extensions().get::<MatchedPath>().cloned();
             return CorsFuture {
                 inner: self.inner.call(req, state),
@@ -213,7 +211,10 @@ where
             let allowed = ready!(pending.check.as_mut().poll(cx));
             let ctx = Ctx {
                 parts: None,
-                route: pending.route.as_ref().map_or(RouteOf::Unknown, RouteOf::Path),
+                route: pending
+                    .route
+                    .as_ref()
+                    .map_or(RouteOf::Unknown, RouteOf::Path),
                 resolved: Some(allowed),
             };
             *this.decision = Some(this.policy.actual_for(&pending.origin, ctx));

@@ -16,6 +16,12 @@ struct Names;
 struct Origins;
 trait Annotated {}
 trait NamedPolicy {}
+trait StateOrigins {}
+trait FromRef {}
+trait OriginCheck {}
+struct HeaderValue;
+struct OriginCheckFuture;
+struct __CorsState;
 mod http {}
 mod core {}
 mod std {}
@@ -60,6 +66,21 @@ async fn based() {}
 #[cors_runtime::cors(disable)]
 async fn disabled() {}
 
+#[derive(Clone)]
+struct Tenants;
+
+impl cors_runtime::OriginCheck for Tenants {
+    async fn allows(self, _: ::axum::http::HeaderValue) -> bool {
+        true
+    }
+}
+
+#[cors_runtime::cors(origins = state(Tenants))]
+async fn tenant_checked() {}
+
+#[cors_runtime::cors_policy(origins = state(Tenants))]
+struct TenantPolicy;
+
 async fn plain() {}
 
 mod api {
@@ -86,6 +107,9 @@ fn main() {
             "/c",
             cors_runtime::with_cors!(get(disabled).put(api::update_task).patch(local_handler)),
         )
+        .route("/d", cors_runtime::with_cors!(get(tenant_checked)))
         .layer(AuthPolicy::layer())
-        .layer(PublicPolicy::layer());
+        .layer(PublicPolicy::layer())
+        .layer(TenantPolicy::layer_with_state(&Tenants))
+        .with_state(Tenants);
 }
