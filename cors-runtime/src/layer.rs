@@ -14,7 +14,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::{
-    policy::{is_preflight, Decision, Rejection},
+    policy::{is_preflight, Decision, Gate, GateProj, Rejection},
     route::{InGroup, RouteAnswered},
     spec::Spec,
     Policy, PolicyError,
@@ -134,10 +134,25 @@ where
         // An outer group layer marked the request: this (inner, more specific) layer's answers
         // must be left alone by it.
         let nested = req.extensions().get::<InGroup>().is_some();
+        if let Kind::Actual(decision) = &kind {
+            if let Some(refusal) = self.policy.enforce(req.headers(), decision) {
+                // `enforce`: refused before any route under the group runs.
+                return ResponseFuture {
+                    future: Gate::Refused {
+                        response: Some(refusal.into_response()),
+                    },
+                    kind: None,
+                    nested,
+                    policy: self.policy.clone(),
+                };
+            }
+        }
         // Routes with their own policy (`with_cors!`) answer for themselves when they see this.
         req.extensions_mut().insert(InGroup);
         ResponseFuture {
-            future: self.inner.call(req),
+            future: Gate::Open {
+                future: self.inner.call(req),
+            },
             kind: Some(kind),
             nested,
             policy: self.policy.clone(),
@@ -171,7 +186,7 @@ pin_project! {
     /// Response future of [`Cors`].
     pub struct ResponseFuture<F> {
         #[pin]
-        future: F,
+        future: Gate<F>,
         kind: Option<Kind>,
         nested: bool,
         policy: Arc<Policy>,
@@ -194,7 +209,12 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let mut response = ready!(this.future.poll(cx))?;
+        let mut response = match this.future.project() {
+            GateProj::Open { future } => ready!(future.poll(cx))?,
+            GateProj::Refused { response } => response
+                .take()
+                .expect("ResponseFuture polled after completion"),
+        };
         if response.extensions().get::<RouteAnswered>().is_some() {
             // A more specific policy answered (or deliberately did not).
             return Poll::Ready(Ok(response));

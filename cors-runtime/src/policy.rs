@@ -12,6 +12,7 @@ use crate::{
 };
 
 const ACRPN: &str = "access-control-request-private-network";
+const SEC_FETCH_SITE: &str = "sec-fetch-site";
 const ACAPN: &str = "access-control-allow-private-network";
 
 /// A policy that could not be built: an invalid `env("VAR")` origin list, or a hand-written
@@ -78,6 +79,7 @@ pub(crate) enum Reason {
     PrivateNetwork,
     Disabled,
     NoHandler,
+    Enforced,
 }
 
 impl Reason {
@@ -95,6 +97,7 @@ impl Reason {
             Reason::PrivateNetwork => "CORS preflight rejected: private network access not allowed",
             Reason::Disabled => "CORS preflight rejected: CORS is disabled for this method",
             Reason::NoHandler => "CORS preflight rejected: no CORS-enabled handler for this method",
+            Reason::Enforced => "request refused: origin not allowed by the CORS policy",
         }
     }
 
@@ -108,6 +111,7 @@ impl Reason {
             Reason::PrivateNetwork => "private-network",
             Reason::Disabled => "disabled",
             Reason::NoHandler => "no-handler",
+            Reason::Enforced => "enforce",
         }
     }
 }
@@ -191,6 +195,7 @@ pub struct Policy {
     preflight_status: StatusCode,
     vary_actual: Option<Vary>,
     vary_preflight: Vary,
+    enforce: bool,
 }
 
 impl fmt::Debug for Policy {
@@ -206,6 +211,7 @@ impl fmt::Debug for Policy {
             .field("max_age", &self.max_age)
             .field("private_network", &self.private_network)
             .field("preflight_status", &self.preflight_status)
+            .field("enforce", &self.enforce)
             .finish()
     }
 }
@@ -293,8 +299,13 @@ impl Policy {
             } else {
                 StatusCode::NO_CONTENT
             },
-            vary_actual: (varies && !disabled).then_some(Vary::ORIGIN),
+            vary_actual: match (disabled, spec.enforce, varies) {
+                (true, _, _) | (false, false, false) => None,
+                (false, true, _) => Some(Vary::ORIGIN_SEC_FETCH_SITE),
+                (false, false, true) => Some(Vary::ORIGIN),
+            },
             vary_preflight,
+            enforce: spec.enforce && !disabled,
         })
     }
 
@@ -341,6 +352,33 @@ impl Policy {
             allow_origin,
             refused,
         }
+    }
+
+    /// `enforce`: the 403 to send instead of running the handler, for an actual request whose
+    /// origin this policy refuses. Requests without `Origin` pass (not a browser's cross-origin
+    /// request), and so do browsers' same-origin requests (`Sec-Fetch-Site: same-origin`, which
+    /// page scripts cannot set); several `Origin` fields (which no browser sends) are refused.
+    pub(crate) fn enforce(&self, headers: &HeaderMap, decision: &Decision) -> Option<Rejection> {
+        if !self.enforce || decision.allow_origin.is_some() {
+            return None;
+        }
+        let mut origins = headers.get_all(header::ORIGIN).iter();
+        let origin = origins.next()?;
+        let several = origins.next().is_some();
+        let same_origin = || {
+            single(headers, &header::HeaderName::from_static(SEC_FETCH_SITE))
+                .is_some_and(|site| site.as_bytes() == b"same-origin")
+        };
+        if !several && same_origin() {
+            return None;
+        }
+        Some(Rejection::new(
+            self.name,
+            Reason::Enforced,
+            Some(origin.as_bytes()),
+            headers,
+            Some(&Vary::ORIGIN_SEC_FETCH_SITE),
+        ))
     }
 
     /// Adds the CORS headers of an actual response.
@@ -556,6 +594,15 @@ impl Rejection {
             None => Vary::PREFLIGHT_ANY_ORIGIN.apply(response.headers_mut()),
         }
         response
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The inner future, or the `enforce` refusal that replaced it.
+    #[project = GateProj]
+    pub(crate) enum Gate<F> {
+        Open { #[pin] future: F },
+        Refused { response: Option<Response> },
     }
 }
 

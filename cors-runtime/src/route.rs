@@ -27,7 +27,7 @@ use http::{header, HeaderValue, Method, StatusCode};
 use pin_project_lite::pin_project;
 
 use crate::{
-    policy::{is_preflight, single, Decision, Reason, Rejection},
+    policy::{is_preflight, single, Decision, Gate, GateProj, Reason, Rejection},
     spec::Annotated,
     Policy,
 };
@@ -115,8 +115,20 @@ where
         } else {
             (policy.actual(req.headers(), None), req)
         };
+        if let Some(refusal) = policy.enforce(req.headers(), &decision) {
+            return CorsFuture {
+                inner: Gate::Refused {
+                    response: Some(refusal.into_response()),
+                },
+                policy,
+                decision: None,
+                in_group,
+            };
+        }
         CorsFuture {
-            inner: self.inner.call(req, state),
+            inner: Gate::Open {
+                future: self.inner.call(req, state),
+            },
             policy,
             decision: Some(decision),
             in_group,
@@ -128,7 +140,7 @@ pin_project! {
     /// Response future of [`CorsHandler`]: the handler's future, then the CORS headers.
     pub struct CorsFuture<F> {
         #[pin]
-        inner: F,
+        inner: Gate<F>,
         policy: &'static Policy,
         decision: Option<Decision>,
         in_group: bool,
@@ -151,11 +163,18 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
         let this = self.project();
-        let mut inner = this.inner;
-        let polled = std::panic::catch_unwind(AssertUnwindSafe(|| inner.as_mut().poll(cx)));
-        let mut response = match polled {
-            Ok(poll) => ready!(poll),
-            Err(payload) => panic_response(this.policy.name(), payload),
+        let mut response = match this.inner.project() {
+            GateProj::Open { mut future } => {
+                let polled =
+                    std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
+                match polled {
+                    Ok(poll) => ready!(poll),
+                    Err(payload) => panic_response(this.policy.name(), payload),
+                }
+            }
+            GateProj::Refused { response } => {
+                response.take().expect("CorsFuture polled after completion")
+            }
         };
         if let Some(decision) = this.decision.take() {
             this.policy.decorate(decision, response.headers_mut());

@@ -84,6 +84,9 @@ pub struct Spec {
     pub preflight_status: u16,
     /// `#[cors(disable)]`: no CORS at all for this handler, even inside a group policy.
     pub disabled: bool,
+    /// `enforce`: requests whose `Origin` the policy does not allow get 403 before the handler
+    /// runs (requests without `Origin`, and `Sec-Fetch-Site: same-origin` ones, pass).
+    pub enforce: bool,
 }
 
 impl Spec {
@@ -101,6 +104,7 @@ impl Spec {
         allow_insecure_origins: false,
         preflight_status: 204,
         disabled: false,
+        enforce: false,
     };
 
     /// Checks the rules that span several keys (and so can only be checked after
@@ -121,6 +125,9 @@ impl Spec {
             return Err(
                 "`credentials` cannot be combined with `origins = \"*\"`; list the allowed origins",
             );
+        }
+        if self.enforce && matches!(self.origins, Origins::Any) {
+            return Err("`enforce` refuses nothing with `origins = \"*\"`; list the allowed origins, or remove `enforce`");
         }
         if self.credentials && matches!(self.expose, Names::Any) {
             return Err("`expose = \"*\"` means nothing with `credentials` (browsers treat it as a header named `*`); list the exposed headers");
@@ -315,6 +322,12 @@ mod tests {
         }
         .check()
         .is_ok());
+        let enforce_any = Spec {
+            origins: Origins::Any,
+            enforce: true,
+            ..Spec::DEFAULT
+        };
+        assert!(enforce_any.check().unwrap_err().contains("enforce"));
         assert!(Spec::DEFAULT.check().unwrap_err().contains("origins"));
         assert!(Spec {
             disabled: true,
