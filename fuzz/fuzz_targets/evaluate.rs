@@ -30,7 +30,13 @@ async fn list() -> ([(&'static str, &'static str); 1], &'static str) {
     ([("x-handler", "ran")], "ok")
 }
 
-#[cors(origins = "*", methods = "*", headers = "*", expose = "*", private_network)]
+#[cors(
+    origins = "*",
+    methods = "*",
+    headers = "*",
+    expose = "*",
+    private_network
+)]
 async fn any() -> ([(&'static str, &'static str); 1], &'static str) {
     ([("x-handler", "ran")], "ok")
 }
@@ -138,7 +144,10 @@ fn router() -> Router {
         .route("/h/list", with_cors!(get(list).post(list).put(list)))
         .route("/h/any", with_cors!(get(any).post(any).delete(any)))
         .route("/h/null", with_cors!(get(null).post(null)))
-        .route("/h/enforce", with_cors!(get(enforced).post(enforced).patch(enforced)))
+        .route(
+            "/h/enforce",
+            with_cors!(get(enforced).post(enforced).patch(enforced)),
+        )
         .route("/h/disabled", with_cors!(get(disabled).post(disabled)))
         .nest("/g", group)
 }
@@ -174,7 +183,9 @@ fn parse(data: &[u8]) -> Option<(Method, http::Uri, HeaderMap)> {
         };
         let (name, value) = (&line[..colon], &line[colon + 1..]);
         let value = value.strip_prefix(b" ").unwrap_or(value);
-        if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name), HeaderValue::from_bytes(value)) {
+        if let (Ok(name), Ok(value)) =
+            (HeaderName::from_bytes(name), HeaderValue::from_bytes(value))
+        {
             headers.append(name, value);
         }
     }
@@ -186,8 +197,14 @@ fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) 
     let headers = response.headers();
     let origins: Vec<&HeaderValue> = request.get_all("origin").iter().collect();
     let single = (origins.len() == 1).then(|| origins[0].as_bytes());
-    let acao: Vec<&HeaderValue> = headers.get_all("access-control-allow-origin").iter().collect();
-    assert!(acao.len() <= 1, "two Access-Control-Allow-Origin: {headers:?}");
+    let acao: Vec<&HeaderValue> = headers
+        .get_all("access-control-allow-origin")
+        .iter()
+        .collect();
+    assert!(
+        acao.len() <= 1,
+        "two Access-Control-Allow-Origin: {headers:?}"
+    );
     let ran = headers.contains_key("x-handler");
 
     if let Some(value) = acao.first() {
@@ -196,7 +213,11 @@ fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) 
             assert_eq!(model, Model::Any, "`*` from a non-`*` policy");
             assert!(!headers.contains_key("access-control-allow-credentials"));
         } else {
-            assert_eq!(value.as_bytes(), origin, "answered an origin other than the request's");
+            assert_eq!(
+                value.as_bytes(),
+                origin,
+                "answered an origin other than the request's"
+            );
             // A handler's own policy inside a group answers with the handler's policy.
             assert!(
                 allowed(model, origin),
@@ -212,7 +233,10 @@ fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) 
                         .collect::<Vec<_>>()
                 })
                 .collect();
-            assert!(vary.iter().any(|t| t == "origin"), "echoed origin without Vary: Origin");
+            assert!(
+                vary.iter().any(|t| t == "origin"),
+                "echoed origin without Vary: Origin"
+            );
         }
     } else {
         assert!(
@@ -229,7 +253,10 @@ fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) 
         assert_eq!(acao.len(), 1, "preflight answer without an allowed origin");
         let mut requested = request.get_all("access-control-request-method").iter();
         assert_eq!(requested.next(), Some(allow_methods));
-        assert!(requested.next().is_none(), "several request methods, answered");
+        assert!(
+            requested.next().is_none(),
+            "several request methods, answered"
+        );
     }
 
     // `enforce`: the handler runs for a request with `Origin` only when the origin is allowed
