@@ -234,3 +234,72 @@ fn a_named_policy_with_state_origins_cannot_be_built_without_the_state() {
         "{error}"
     );
 }
+
+// `enforce` with `state(..)` origins: the refusal waits for the tenant lookup, and the handler
+// (or the routes under the group) never runs for a refused origin.
+
+#[cors(origins = state(Tenants), methods = [POST], enforce)]
+async fn strict_tasks(State(state): State<AppState>) -> &'static str {
+    state.handled.hit();
+    "strict"
+}
+
+#[cors_policy(origins = state(Tenants), methods = [POST], enforce)]
+pub struct StrictTenantGroup;
+
+async fn group_handler(State(state): State<AppState>) -> &'static str {
+    state.handled.hit();
+    "group"
+}
+
+fn enforcing_apps(state: &AppState) -> [(Router, &'static str); 2] {
+    let handler = Router::new()
+        .route("/strict", with_cors!(post(strict_tasks)))
+        .with_state(state.clone());
+    let group = Router::new()
+        .route("/g", axum::routing::post(group_handler))
+        .layer(StrictTenantGroup::layer_with_state(state))
+        .with_state(state.clone());
+    [(handler, "/strict"), (group, "/g")]
+}
+
+#[tokio::test]
+async fn enforce_with_state_origins_refuses_unknown_tenants_before_the_handler_runs() {
+    let state = AppState::default();
+    state.tenants.register(ACME);
+    for (app, uri) in enforcing_apps(&state) {
+        let reply = send(
+            app,
+            actual("POST", uri, OTHER).header("sec-fetch-site", "cross-site"),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{uri}: {reply:?}");
+        reply.assert_no_cors_headers();
+        reply.assert_vary_has(&["origin", "sec-fetch-site"]);
+    }
+    assert_eq!(state.handled.count(), 0, "a refused request ran a handler");
+    assert_eq!(state.tenants.lookups.count(), 2, "one lookup per request");
+}
+
+#[tokio::test]
+async fn enforce_with_state_origins_lets_registered_tenants_and_same_origin_through() {
+    let state = AppState::default();
+    state.tenants.register(ACME);
+    for (app, uri) in enforcing_apps(&state) {
+        let reply = send(app.clone(), actual("POST", uri, ACME)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}: {reply:?}");
+        assert_eq!(reply.allow_origin(), Some(ACME), "{uri}");
+
+        let reply = send(
+            app.clone(),
+            actual("POST", uri, OTHER).header("sec-fetch-site", "same-origin"),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}: same-origin {reply:?}");
+        reply.assert_no_cors_headers();
+
+        let reply = send(app, plain("POST", uri)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}: no Origin {reply:?}");
+    }
+    assert_eq!(state.handled.count(), 6);
+}

@@ -82,6 +82,7 @@ fn spec_tokens(name: &str, spec: &Spec, disabled_stub: bool) -> TokenStream {
         ("private_network", spec.private_network),
         ("allow_null_origin", spec.allow_null_origin),
         ("allow_insecure_origins", spec.allow_insecure_origins),
+        ("enforce", spec.enforce),
         ("disabled", spec.disable.or(disabled_stub.then_some(true))),
     ];
     for (field, value) in flags {

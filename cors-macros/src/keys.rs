@@ -10,6 +10,7 @@ pub(crate) const PRIVATE_NETWORK: &str = "private_network";
 pub(crate) const ALLOW_NULL_ORIGIN: &str = "allow_null_origin";
 pub(crate) const ALLOW_INSECURE_ORIGINS: &str = "allow_insecure_origins";
 pub(crate) const PREFLIGHT_STATUS: &str = "preflight_status";
+pub(crate) const ENFORCE: &str = "enforce";
 pub(crate) const POLICY: &str = "policy";
 pub(crate) const DISABLE: &str = "disable";
 
@@ -25,6 +26,7 @@ pub(crate) const CORS_KEYS: &[&str] = &[
     ALLOW_NULL_ORIGIN,
     ALLOW_INSECURE_ORIGINS,
     PREFLIGHT_STATUS,
+    ENFORCE,
     POLICY,
     DISABLE,
 ];
@@ -41,6 +43,7 @@ pub(crate) const POLICY_KEYS: &[&str] = &[
     ALLOW_NULL_ORIGIN,
     ALLOW_INSECURE_ORIGINS,
     PREFLIGHT_STATUS,
+    ENFORCE,
 ];
 
 /// Methods `with_cors!` accepts, as axum's `MethodRouter` names them.

@@ -30,6 +30,7 @@ mod validate;
 /// | `allow_null_origin` | flag: permits `"null"` in `origins` | false |
 /// | `allow_insecure_origins` | flag: permits plain-http, non-loopback origins with `credentials` | false |
 /// | `preflight_status` | `204` or `200` | 204 |
+/// | `enforce` | flag: refuse requests from origins outside the policy with 403, before the handler runs (see below) | false |
 /// | `policy` | path to a [`cors_policy`] struct; other keys override its values | none |
 /// | `disable` | flag: no CORS for this handler, even inside a group policy | |
 ///
@@ -95,6 +96,29 @@ mod validate;
 ///     .route("/tasks/{id}", with_cors!(put(update_task)))
 ///     .with_state(state);
 /// ```
+///
+/// ## `enforce`
+///
+/// CORS only decides whether a *browser lets a page read* a response: a cross-site form `POST`
+/// or a "simple" `fetch` still reaches the handler and runs it. With `enforce`, a request whose
+/// `Origin` the policy does not allow is answered `403 Forbidden` before the handler (or, for a
+/// group layer, any route) runs:
+///
+/// - no `Origin` header: let through (curl, server-to-server calls, and browsers' same-origin
+///   `GET`/`HEAD`, which carry no `Origin`); `enforce` is not authentication;
+/// - an allowed origin: let through;
+/// - `Sec-Fetch-Site: same-origin` (browsers set it and page scripts cannot): let through, so the
+///   API's own pages keep working though browsers send `Origin` on same-origin `POST`, `PUT`,
+///   `DELETE`. Browsers without Fetch Metadata (Safari before 16.4) are refused there unless the
+///   API's own origin is listed in `origins`;
+/// - `Origin: null` (sandboxed frames, `file:` pages, some redirects): refused unless allowed
+///   with `allow_null_origin`, or sent with `Sec-Fetch-Site: same-origin`;
+/// - several `Origin` headers (no browser sends that): refused;
+/// - preflights: unchanged (a refused preflight is already a 403).
+///
+/// `enforce` with `origins = "*"` is a compile error (it would refuse nothing). A group layer
+/// with `enforce` refuses before the routes under it run, so a `with_cors!` route inside it
+/// cannot allow an origin that the group refuses.
 ///
 /// Mistakes are compile errors pointing at the token, with the fix:
 ///

@@ -55,6 +55,7 @@ pub(crate) struct Spec {
     pub(crate) allow_insecure_origins: Option<bool>,
     pub(crate) preflight_status: Option<u16>,
     pub(crate) disable: Option<bool>,
+    pub(crate) enforce: Option<bool>,
     /// `policy = X`, with the span of the key for the merged-spec check.
     pub(crate) policy: Option<(Path, Span)>,
 }
@@ -82,6 +83,7 @@ pub(crate) fn attr(attr: Attr, args: &AttrArgs, errors: &mut Errors) -> Spec {
     spec.allow_insecure_origins =
         check(keys::ALLOW_INSECURE_ORIGINS, errors).and_then(|a| check_flag(a, errors));
     spec.disable = check(keys::DISABLE, errors).and_then(|a| check_flag(a, errors));
+    spec.enforce = check(keys::ENFORCE, errors).and_then(|a| check_flag(a, errors));
     spec.max_age = check(keys::MAX_AGE, errors).and_then(|a| check_max_age(a, errors));
     spec.preflight_status =
         check(keys::PREFLIGHT_STATUS, errors).and_then(|a| check_status(a, errors));
@@ -468,6 +470,14 @@ fn check_origin_flags(
 /// Rules between keys of the same attribute.
 fn check_cross_keys(args: &[&Arg], spec: &Spec, errors: &mut Errors) {
     let find = |name: &str| args.iter().copied().find(|a| is(&a.key, name));
+    if spec.enforce == Some(true) && matches!(spec.origins, Some(OriginsSpec::Any)) {
+        if let Some(arg) = find(keys::ENFORCE) {
+            errors.at(arg.index).push(
+                &arg.key,
+                "`enforce` refuses nothing with `origins = \"*\"`; list the allowed origins, or remove `enforce`",
+            );
+        }
+    }
     if spec.credentials == Some(true) {
         if matches!(spec.origins, Some(OriginsSpec::Any)) {
             if let Some(arg) = find(keys::CREDENTIALS) {

@@ -109,6 +109,7 @@ pub struct PolicyBuilder {
     allow_null_origin: bool,
     allow_insecure_origins: bool,
     preflight_status: u16,
+    enforce: bool,
 }
 
 impl fmt::Debug for PolicyBuilder {
@@ -132,6 +133,7 @@ impl fmt::Debug for PolicyBuilder {
             .field("allow_null_origin", &self.allow_null_origin)
             .field("allow_insecure_origins", &self.allow_insecure_origins)
             .field("preflight_status", &self.preflight_status)
+            .field("enforce", &self.enforce)
             .finish()
     }
 }
@@ -159,6 +161,7 @@ impl Policy {
             allow_null_origin: false,
             allow_insecure_origins: false,
             preflight_status: 204,
+            enforce: false,
         }
     }
 }
@@ -439,6 +442,19 @@ impl PolicyBuilder {
         self
     }
 
+    /// Refuse requests whose `Origin` the policy does not allow with `403 Forbidden` before
+    /// the routes under the layer run (the attribute key `enforce`; see its documentation for
+    /// the trade-offs). Cannot be combined with any origin.
+    ///
+    /// ```
+    /// let error = cors_runtime::Policy::builder("P").any_origin().enforce(true).build();
+    /// assert!(error.unwrap_err().message().contains("`enforce` refuses nothing"));
+    /// ```
+    pub fn enforce(mut self, enforce: bool) -> Self {
+        self.enforce = enforce;
+        self
+    }
+
     /// `Access-Control-Max-Age` in seconds (at most 86400).
     ///
     /// ```
@@ -549,6 +565,7 @@ impl PolicyBuilder {
             origins_unset: false,
             origins_any: matches!(self.origins, OriginsInput::Any),
             credentials: self.credentials,
+            enforce: self.enforce,
             expose_any: matches!(expose, NameList::Any),
             preflight_status: self.preflight_status,
             max_age: None,
@@ -581,6 +598,7 @@ impl PolicyBuilder {
                 max_age,
                 private_network: self.private_network,
                 preflight_status: self.preflight_status,
+                enforce: self.enforce,
             },
             DEFAULT_METHODS,
         )

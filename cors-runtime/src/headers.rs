@@ -120,6 +120,11 @@ impl Vary {
         tokens: &["origin"],
         joined: "origin",
     };
+    /// Actual responses of an `enforce` policy: refused or not depends on both.
+    pub(crate) const ORIGIN_SEC_FETCH_SITE: Vary = Vary {
+        tokens: &["origin", "sec-fetch-site"],
+        joined: "origin, sec-fetch-site",
+    };
     pub(crate) const PREFLIGHT: Vary = Vary {
         tokens: &[
             "origin",

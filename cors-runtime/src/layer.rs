@@ -19,7 +19,7 @@ use tower_service::Service;
 
 use crate::{
     origin::{OriginCheckFuture, MAX_ORIGIN_LEN},
-    policy::{is_preflight, single, Ctx, Decision, Rejection, RouteOf},
+    policy::{is_preflight, single, Ctx, Decision, Gate, GateProj, Rejection, RouteOf},
     route::{InGroup, RouteAnswered},
     spec::Spec,
     Policy, PolicyError,
@@ -200,10 +200,29 @@ where
         // An outer group layer marked the request: this (inner, more specific) layer's answers
         // must be left alone by it.
         let nested = req.extensions().get::<InGroup>().is_some();
+        if let Kind::Actual(decision) = &kind {
+            if let Some(refusal) = self.policy.enforce(
+                req.headers(),
+                decision,
+                RouteOf::Extensions(req.extensions()),
+            ) {
+                // `enforce`: refused before any route under the group runs.
+                return ResponseFuture {
+                    future: Gate::Refused {
+                        response: Some(refusal.into_response()),
+                    },
+                    kind: None,
+                    nested,
+                    policy: self.policy.clone(),
+                };
+            }
+        }
         // Routes with their own policy (`with_cors!`) answer for themselves when they see this.
         req.extensions_mut().insert(InGroup);
         ResponseFuture {
-            future: self.inner.call(req),
+            future: Gate::Open {
+                future: self.inner.call(req),
+            },
             kind: Some(kind),
             nested,
             policy: self.policy.clone(),
@@ -252,6 +271,17 @@ impl<S> Cors<S> {
             },
             preflight,
             route: req.extensions().get::<MatchedPath>().cloned(),
+            // What `enforce` answers if the check refuses the origin (decided while the
+            // request's headers are at hand).
+            refusal: if preflight {
+                None
+            } else {
+                self.policy.enforce(
+                    req.headers(),
+                    &Decision::default(),
+                    RouteOf::Extensions(req.extensions()),
+                )
+            },
         }))
     }
 }
@@ -262,6 +292,7 @@ struct Pending {
     headers: HeaderMap,
     preflight: bool,
     route: Option<MatchedPath>,
+    refusal: Option<Rejection>,
 }
 
 impl fmt::Debug for Pending {
@@ -300,7 +331,7 @@ pin_project! {
     /// Response future of [`Cors`].
     pub struct ResponseFuture<F> {
         #[pin]
-        future: F,
+        future: Gate<F>,
         kind: Option<Kind>,
         nested: bool,
         policy: Arc<Policy>,
@@ -323,13 +354,29 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        let mut future = this.future;
         if let Some(Kind::Pending(pending)) = this.kind {
             let allowed = ready!(pending.check.as_mut().poll(cx));
-            if let Some(Kind::Pending(pending)) = this.kind.take() {
-                *this.kind = Some(pending.resolve(this.policy, allowed));
+            if let Some(Kind::Pending(mut pending)) = this.kind.take() {
+                let refusal = pending.refusal.take();
+                match pending.resolve(this.policy, allowed) {
+                    Kind::Actual(decision) if !decision.is_allowed() && refusal.is_some() => {
+                        // `enforce`: refused before any route under the group runs (the inner
+                        // future is dropped unpolled).
+                        future.set(Gate::Refused {
+                            response: refusal.map(Rejection::into_response),
+                        });
+                    }
+                    kind => *this.kind = Some(kind),
+                }
             }
         }
-        let mut response = ready!(this.future.poll(cx))?;
+        let mut response = match future.project() {
+            GateProj::Open { future } => ready!(future.poll(cx))?,
+            GateProj::Refused { response } => response
+                .take()
+                .expect("ResponseFuture polled after completion"),
+        };
         if response.extensions().get::<RouteAnswered>().is_some() {
             // A more specific policy answered (or deliberately did not).
             return Poll::Ready(Ok(response));

@@ -13,6 +13,8 @@ mod bypass;
 mod headers;
 mod layer;
 mod origin;
+#[cfg(test)]
+mod origin_props;
 mod policy;
 mod route;
 mod rules;

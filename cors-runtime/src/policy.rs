@@ -12,6 +12,7 @@ use crate::{
 };
 
 const ACRPN: &str = "access-control-request-private-network";
+const SEC_FETCH_SITE: &str = "sec-fetch-site";
 const ACAPN: &str = "access-control-allow-private-network";
 
 /// A policy that could not be built: an invalid `env("VAR")` origin list, a
@@ -221,6 +222,7 @@ pub(crate) enum Reason {
     PrivateNetwork,
     Disabled,
     NoHandler,
+    Enforced,
 }
 
 impl Reason {
@@ -238,6 +240,7 @@ impl Reason {
             Reason::PrivateNetwork => "CORS preflight rejected: private network access not allowed",
             Reason::Disabled => "CORS preflight rejected: CORS is disabled for this method",
             Reason::NoHandler => "CORS preflight rejected: no CORS-enabled handler for this method",
+            Reason::Enforced => "request refused: origin not allowed by the CORS policy",
         }
     }
 
@@ -251,6 +254,7 @@ impl Reason {
             Reason::PrivateNetwork => "private-network",
             Reason::Disabled => "disabled",
             Reason::NoHandler => "no-handler",
+            Reason::Enforced => "enforce",
         }
     }
 }
@@ -358,6 +362,7 @@ pub struct Policy {
     preflight_status: StatusCode,
     vary_actual: Option<Vary>,
     vary_preflight: Vary,
+    enforce: bool,
 }
 
 impl fmt::Debug for Policy {
@@ -374,6 +379,7 @@ impl fmt::Debug for Policy {
             .field("max_age", &self.max_age)
             .field("private_network", &self.private_network)
             .field("preflight_status", &self.preflight_status)
+            .field("enforce", &self.enforce)
             .finish()
     }
 }
@@ -415,6 +421,9 @@ impl fmt::Display for Policy {
         if let Some(age) = self.max_age_secs {
             write!(f, "; max-age {age} s")?;
         }
+        if self.enforce {
+            f.write_str("; enforced (403 for other origins)")?;
+        }
         if self.private_network {
             f.write_str("; private network")?;
         }
@@ -447,6 +456,7 @@ pub(crate) struct Draft {
     pub(crate) max_age: Option<u32>,
     pub(crate) private_network: bool,
     pub(crate) preflight_status: u16,
+    pub(crate) enforce: bool,
 }
 
 impl Policy {
@@ -498,6 +508,7 @@ impl Policy {
                 max_age: spec.max_age,
                 private_network: spec.private_network,
                 preflight_status: spec.preflight_status,
+                enforce: spec.enforce,
             },
             mounted,
         )
@@ -516,6 +527,7 @@ impl Policy {
             max_age,
             private_network: pna,
             preflight_status,
+            enforce,
         } = parts;
         let methods_mounted = matches!(methods, NameList::Default) && mounted.is_empty();
         let methods = match methods {
@@ -577,8 +589,13 @@ impl Policy {
             } else {
                 StatusCode::NO_CONTENT
             },
-            vary_actual: (varies && !disabled).then_some(Vary::ORIGIN),
+            vary_actual: match (disabled, enforce, varies) {
+                (true, _, _) | (false, false, false) => None,
+                (false, true, _) => Some(Vary::ORIGIN_SEC_FETCH_SITE),
+                (false, false, true) => Some(Vary::ORIGIN),
+            },
             vary_preflight,
+            enforce: enforce && !disabled,
         })
     }
 
@@ -733,6 +750,20 @@ impl Policy {
         self.private_network
     }
 
+    /// Whether requests from origins outside the policy are refused with 403 (`enforce`).
+    ///
+    /// ```
+    /// let policy = cors_runtime::Policy::builder("P")
+    ///     .origins(["https://app.example"])
+    ///     .enforce(true)
+    ///     .build()?;
+    /// assert!(policy.enforces());
+    /// # Ok::<(), cors_runtime::PolicyError>(())
+    /// ```
+    pub fn enforces(&self) -> bool {
+        self.enforce
+    }
+
     /// The status of a successful preflight (204 or 200).
     ///
     /// ```
@@ -785,6 +816,39 @@ impl Policy {
             allow_origin,
             refused,
         }
+    }
+
+    /// `enforce`: the 403 to send instead of running the handler, for an actual request whose
+    /// origin this policy refuses. Requests without `Origin` pass (not a browser's cross-origin
+    /// request), and so do browsers' same-origin requests (`Sec-Fetch-Site: same-origin`, which
+    /// page scripts cannot set); several `Origin` fields (which no browser sends) are refused.
+    pub(crate) fn enforce(
+        &self,
+        headers: &HeaderMap,
+        decision: &Decision,
+        route: RouteOf<'_>,
+    ) -> Option<Rejection> {
+        if !self.enforce || decision.allow_origin.is_some() {
+            return None;
+        }
+        let mut origins = headers.get_all(header::ORIGIN).iter();
+        let origin = origins.next()?;
+        let several = origins.next().is_some();
+        let same_origin = || {
+            single(headers, &header::HeaderName::from_static(SEC_FETCH_SITE))
+                .is_some_and(|site| site.as_bytes() == b"same-origin")
+        };
+        if !several && same_origin() {
+            return None;
+        }
+        Some(Rejection::new(
+            &self.name,
+            Reason::Enforced,
+            Some(origin.as_bytes()),
+            headers,
+            route,
+            Some(&Vary::ORIGIN_SEC_FETCH_SITE),
+        ))
     }
 
     /// Adds the CORS headers of an actual response.
@@ -1016,12 +1080,28 @@ impl Rejection {
     }
 }
 
+pin_project_lite::pin_project! {
+    /// The inner future, or the `enforce` refusal that replaced it.
+    #[project = GateProj]
+    pub(crate) enum Gate<F> {
+        Open { #[pin] future: F },
+        Refused { response: Option<Response> },
+    }
+}
+
 /// What an actual request gets, decided before the handler runs.
 #[derive(Debug, Default)]
 pub(crate) struct Decision {
     allow_origin: Option<HeaderValue>,
     /// The refused origin and the route, when debug logging is on.
     refused: Option<Box<Refused>>,
+}
+
+impl Decision {
+    /// Whether the origin is allowed (an `Access-Control-Allow-Origin` value will be sent).
+    pub(crate) fn is_allowed(&self) -> bool {
+        self.allow_origin.is_some()
+    }
 }
 
 #[derive(Debug)]

@@ -28,7 +28,7 @@ use pin_project_lite::pin_project;
 
 use crate::{
     origin::{OriginCheckFuture, MAX_ORIGIN_LEN},
-    policy::{is_preflight, single, Ctx, Decision, Reason, Rejection, RouteOf},
+    policy::{is_preflight, single, Ctx, Decision, Gate, GateProj, Reason, Rejection, RouteOf},
     spec::{Annotated, StateOrigins},
     Policy,
 };
@@ -132,14 +132,24 @@ where
         let in_group = req.extensions().get::<InGroup>().is_some();
         if let Some((check, origin)) = start_state_check(policy, A::start, req.headers(), &state) {
             let route = req.extensions().get::<MatchedPath>().cloned();
+            // What `enforce` answers if the check refuses the origin, decided now while the
+            // request's headers are at hand (the handler's future owns the request).
+            let refusal = policy.enforce(
+                req.headers(),
+                &Decision::default(),
+                RouteOf::Extensions(req.extensions()),
+            );
             return CorsFuture {
-                inner: self.inner.call(req, state),
+                inner: Gate::Open {
+                    future: self.inner.call(req, state),
+                },
                 policy,
                 decision: None,
                 pending: Some(Box::new(PendingActual {
                     check,
                     origin,
                     route,
+                    refusal,
                 })),
                 in_group,
             };
@@ -161,8 +171,25 @@ where
             };
             (policy.actual(req.headers(), ctx), req)
         };
+        if let Some(refusal) = policy.enforce(
+            req.headers(),
+            &decision,
+            RouteOf::Extensions(req.extensions()),
+        ) {
+            return CorsFuture {
+                inner: Gate::Refused {
+                    response: Some(refusal.into_response()),
+                },
+                policy,
+                decision: None,
+                pending: None,
+                in_group,
+            };
+        }
         CorsFuture {
-            inner: self.inner.call(req, state),
+            inner: Gate::Open {
+                future: self.inner.call(req, state),
+            },
             policy,
             decision: Some(decision),
             pending: None,
@@ -176,13 +203,15 @@ struct PendingActual {
     check: OriginCheckFuture,
     origin: HeaderValue,
     route: Option<MatchedPath>,
+    /// The `enforce` refusal sent instead of running the handler if the check says no.
+    refusal: Option<Rejection>,
 }
 
 pin_project! {
     /// Response future of [`CorsHandler`]: the handler's future, then the CORS headers.
     pub struct CorsFuture<F> {
         #[pin]
-        inner: F,
+        inner: Gate<F>,
         policy: &'static Policy,
         decision: Option<Decision>,
         pending: Option<Box<PendingActual>>,
@@ -206,6 +235,7 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
         let this = self.project();
+        let mut inner = this.inner;
         if let Some(pending) = this.pending {
             // The origin check decides before the handler runs.
             let allowed = ready!(pending.check.as_mut().poll(cx));
@@ -217,14 +247,31 @@ where
                     .map_or(RouteOf::Unknown, RouteOf::Path),
                 resolved: Some(allowed),
             };
-            *this.decision = Some(this.policy.actual_for(&pending.origin, ctx));
+            let decision = this.policy.actual_for(&pending.origin, ctx);
+            let refusal = pending.refusal.take();
             *this.pending = None;
+            match refusal {
+                Some(refusal) if !decision.is_allowed() => {
+                    // `enforce`: the handler's future is dropped unpolled.
+                    inner.set(Gate::Refused {
+                        response: Some(refusal.into_response()),
+                    });
+                }
+                _ => *this.decision = Some(decision),
+            }
         }
-        let mut inner = this.inner;
-        let polled = std::panic::catch_unwind(AssertUnwindSafe(|| inner.as_mut().poll(cx)));
-        let mut response = match polled {
-            Ok(poll) => ready!(poll),
-            Err(payload) => panic_response(this.policy.name(), payload),
+        let mut response = match inner.project() {
+            GateProj::Open { mut future } => {
+                let polled =
+                    std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
+                match polled {
+                    Ok(poll) => ready!(poll),
+                    Err(payload) => panic_response(this.policy.name(), payload),
+                }
+            }
+            GateProj::Refused { response } => {
+                response.take().expect("CorsFuture polled after completion")
+            }
         };
         if let Some(decision) = this.decision.take() {
             this.policy.decorate(decision, response.headers_mut());

@@ -88,6 +88,9 @@ pub struct Spec {
     pub preflight_status: u16,
     /// `#[cors(disable)]`: no CORS at all for this handler, even inside a group policy.
     pub disabled: bool,
+    /// `enforce`: requests whose `Origin` the policy does not allow get 403 before the handler
+    /// runs (requests without `Origin`, and `Sec-Fetch-Site: same-origin` ones, pass).
+    pub enforce: bool,
 }
 
 impl Spec {
@@ -105,6 +108,7 @@ impl Spec {
         allow_insecure_origins: false,
         preflight_status: 204,
         disabled: false,
+        enforce: false,
     };
 
     /// Checks the rules that span several keys (and so can only be checked after
@@ -118,6 +122,7 @@ impl Spec {
             origins_unset: matches!(self.origins, Origins::Unset),
             origins_any: matches!(self.origins, Origins::Any),
             credentials: self.credentials,
+            enforce: self.enforce,
             expose_any: matches!(self.expose, Names::Any),
             preflight_status: self.preflight_status,
             max_age: match self.max_age {
@@ -164,6 +169,7 @@ pub(crate) struct KeyShape {
     pub(crate) origins_unset: bool,
     pub(crate) origins_any: bool,
     pub(crate) credentials: bool,
+    pub(crate) enforce: bool,
     pub(crate) expose_any: bool,
     pub(crate) preflight_status: u16,
     pub(crate) max_age: Option<u64>,
@@ -182,6 +188,9 @@ impl KeyShape {
         }
         if self.credentials && self.origins_any {
             return Err(crate::rules::CREDENTIALS_WITH_ANY_ORIGIN);
+        }
+        if self.enforce && self.origins_any {
+            return Err("`enforce` refuses nothing with `origins = \"*\"`; list the allowed origins, or remove `enforce`");
         }
         if self.credentials && self.expose_any {
             return Err(crate::rules::EXPOSE_ANY_WITH_CREDENTIALS);
@@ -372,6 +381,12 @@ mod tests {
         }
         .check()
         .is_ok());
+        let enforce_any = Spec {
+            origins: Origins::Any,
+            enforce: true,
+            ..Spec::DEFAULT
+        };
+        assert!(enforce_any.check().unwrap_err().contains("enforce"));
         assert!(Spec::DEFAULT.check().unwrap_err().contains("origins"));
         assert!(Spec {
             disabled: true,

@@ -1,0 +1,302 @@
+//! Fuzz target: the runtime's request evaluation, through a real axum `Router` holding every
+//! kind of policy (handler policies via `with_cors!`, group layers, a nested group, `enforce`).
+//!
+//! Input (text-like, so seeds are readable): line 1 = method, line 2 = path, every further
+//! line = `name: value` (raw bytes; lines that are not a valid header are skipped).
+//! After each request the response is checked against a reference model of who may be allowed.
+#![no_main]
+
+use std::{
+    future::Future,
+    pin::pin,
+    task::{Context, Poll, Waker},
+};
+
+use axum::{
+    body::Body,
+    http::{HeaderMap, HeaderName, HeaderValue, Method, Request},
+    response::Response,
+    routing::get,
+    Router,
+};
+use cors_runtime::{cors, cors_policy, with_cors};
+use libfuzzer_sys::fuzz_target;
+use tower_service::Service;
+
+const APP: &[u8] = b"https://app.example.com";
+
+#[cors(origins = ["https://app.example.com", "https://*.example.com", "http://localhost:3000"], credentials, headers = ["content-type", "authorization"], expose = ["x-request-id"], max_age = 600)]
+async fn list() -> ([(&'static str, &'static str); 1], &'static str) {
+    ([("x-handler", "ran")], "ok")
+}
+
+#[cors(
+    origins = "*",
+    methods = "*",
+    headers = "*",
+    expose = "*",
+    private_network
+)]
+async fn any() -> ([(&'static str, &'static str); 1], &'static str) {
+    ([("x-handler", "ran")], "ok")
+}
+
+#[cors(origins = ["null", "https://app.example.com"], allow_null_origin, methods = "*", headers = "*", credentials)]
+async fn null() -> ([(&'static str, &'static str); 1], &'static str) {
+    ([("x-handler", "ran")], "ok")
+}
+
+#[cors(origins = ["https://app.example.com", "https://*.example.com"], enforce, credentials)]
+async fn enforced() -> ([(&'static str, &'static str); 1], &'static str) {
+    ([("x-handler", "ran")], "ok")
+}
+
+#[cors(disable)]
+async fn disabled() -> ([(&'static str, &'static str); 1], &'static str) {
+    ([("x-handler", "ran")], "ok")
+}
+
+#[cors_policy(origins = ["https://app.example.com"], credentials, methods = [GET, POST, PUT], headers = ["authorization"], enforce)]
+struct Group;
+
+#[cors_policy(origins = ["https://admin.example.com"], methods = "*", headers = "*")]
+struct Inner;
+
+async fn plain() -> ([(&'static str, &'static str); 1], &'static str) {
+    ([("x-handler", "ran")], "ok")
+}
+
+/// Which policy answers a path, as a reference model.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Model {
+    List,
+    Any,
+    Null,
+    Enforced,
+    Disabled,
+    Group,
+    Inner,
+    None,
+}
+
+fn model(path: &str) -> Model {
+    match path {
+        "/h/list" => Model::List,
+        "/h/any" => Model::Any,
+        "/h/null" => Model::Null,
+        "/h/enforce" => Model::Enforced,
+        "/h/disabled" => Model::Disabled,
+        "/g/plain" => Model::Group,
+        "/g/inner/plain" => Model::Inner,
+        // With its own policy inside the group: the handler's (List) answers, but the group's
+        // `enforce` refuses first.
+        "/g/own" => Model::List,
+        p if p == "/g/inner" || p.starts_with("/g/inner/") => Model::Inner,
+        // Anything else under the group (its fallback included) is the group's.
+        p if p.starts_with("/g/") => Model::Group,
+        _ => Model::None,
+    }
+}
+
+/// Obviously-correct reference: is `origin` one of `https://<labels>.example.com`?
+fn example_subdomain(origin: &[u8]) -> bool {
+    let Some(rest) = origin.strip_prefix(b"https://") else {
+        return false;
+    };
+    let Some(labels) = rest.strip_suffix(b".example.com") else {
+        return false;
+    };
+    !labels.is_empty()
+        && labels.split(|&b| b == b'.').all(|label| {
+            !label.is_empty()
+                && label
+                    .iter()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        })
+}
+
+fn allowed(model: Model, origin: &[u8]) -> bool {
+    match model {
+        Model::List => {
+            origin == APP || origin == b"http://localhost:3000" || example_subdomain(origin)
+        }
+        Model::Any => true,
+        Model::Null => origin == b"null" || origin == APP,
+        Model::Enforced => origin == APP || example_subdomain(origin),
+        Model::Group => origin == APP,
+        Model::Inner => origin == b"https://admin.example.com",
+        Model::Disabled | Model::None => false,
+    }
+}
+
+fn router() -> Router {
+    let group = Router::new()
+        .route("/plain", get(plain).post(plain).put(plain).delete(plain))
+        .route("/own", with_cors!(get(list).post(list)))
+        .nest(
+            "/inner",
+            Router::new()
+                .route("/plain", get(plain).post(plain))
+                .layer(Inner::layer()),
+        )
+        .layer(Group::layer());
+    Router::new()
+        .route("/h/list", with_cors!(get(list).post(list).put(list)))
+        .route("/h/any", with_cors!(get(any).post(any).delete(any)))
+        .route("/h/null", with_cors!(get(null).post(null)))
+        .route(
+            "/h/enforce",
+            with_cors!(get(enforced).post(enforced).patch(enforced)),
+        )
+        .route("/h/disabled", with_cors!(get(disabled).post(disabled)))
+        .nest("/g", group)
+}
+
+thread_local! {
+    static ROUTER: Router = router();
+}
+
+/// Polls to completion; every future here is ready at once (no I/O), so a pending one is a bug.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    for _ in 0..1000 {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
+    panic!("request future never completed");
+}
+
+fn parse(data: &[u8]) -> Option<(Method, http::Uri, HeaderMap)> {
+    let mut lines = data.split(|&b| b == b'\n');
+    let method = Method::from_bytes(lines.next()?).unwrap_or(Method::GET);
+    let path = std::str::from_utf8(lines.next()?).ok()?;
+    if !path.starts_with('/') {
+        return None;
+    }
+    let uri = path.parse::<http::Uri>().ok()?;
+    let mut headers = HeaderMap::new();
+    for line in lines {
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            continue;
+        };
+        let (name, value) = (&line[..colon], &line[colon + 1..]);
+        let value = value.strip_prefix(b" ").unwrap_or(value);
+        if let (Ok(name), Ok(value)) =
+            (HeaderName::from_bytes(name), HeaderValue::from_bytes(value))
+        {
+            headers.append(name, value);
+        }
+    }
+    Some((method, uri, headers))
+}
+
+fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) {
+    let model = model(path);
+    let headers = response.headers();
+    let origins: Vec<&HeaderValue> = request.get_all("origin").iter().collect();
+    let single = (origins.len() == 1).then(|| origins[0].as_bytes());
+    let acao: Vec<&HeaderValue> = headers
+        .get_all("access-control-allow-origin")
+        .iter()
+        .collect();
+    assert!(
+        acao.len() <= 1,
+        "two Access-Control-Allow-Origin: {headers:?}"
+    );
+    let ran = headers.contains_key("x-handler");
+
+    if let Some(value) = acao.first() {
+        let origin = single.expect("Access-Control-Allow-Origin without a single request Origin");
+        if value.as_bytes() == b"*" {
+            assert_eq!(model, Model::Any, "`*` from a non-`*` policy");
+            assert!(!headers.contains_key("access-control-allow-credentials"));
+        } else {
+            assert_eq!(
+                value.as_bytes(),
+                origin,
+                "answered an origin other than the request's"
+            );
+            // A handler's own policy inside a group answers with the handler's policy.
+            assert!(
+                allowed(model, origin),
+                "{path}: origin {origin:?} allowed by accident: {headers:?}"
+            );
+            let vary: Vec<String> = headers
+                .get_all("vary")
+                .iter()
+                .flat_map(|v| {
+                    String::from_utf8_lossy(v.as_bytes())
+                        .split(',')
+                        .map(|t| t.trim().to_ascii_lowercase())
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            assert!(
+                vary.iter().any(|t| t == "origin"),
+                "echoed origin without Vary: Origin"
+            );
+        }
+    } else {
+        assert!(
+            !headers.contains_key("access-control-allow-credentials"),
+            "credentials without an allowed origin"
+        );
+    }
+
+    // A preflight answer (it alone carries `Access-Control-Allow-Methods`): an `OPTIONS` with one
+    // allowed `Origin` and one `Access-Control-Request-Method`, echoed; the handler did not run.
+    if let Some(allow_methods) = headers.get("access-control-allow-methods") {
+        assert_eq!(method, Method::OPTIONS);
+        assert!(!ran, "a preflight ran the handler");
+        assert_eq!(acao.len(), 1, "preflight answer without an allowed origin");
+        let mut requested = request.get_all("access-control-request-method").iter();
+        assert_eq!(requested.next(), Some(allow_methods));
+        assert!(
+            requested.next().is_none(),
+            "several request methods, answered"
+        );
+    }
+
+    // `enforce`: the handler runs for a request with `Origin` only when the origin is allowed
+    // or the browser says same-origin.
+    let in_group = path.starts_with("/g/");
+    let enforcing = model == Model::Enforced || in_group;
+    if enforcing && ran && !origins.is_empty() && method != Method::OPTIONS {
+        let same_origin = {
+            let mut sites = request.get_all("sec-fetch-site").iter();
+            matches!((sites.next(), sites.next()), (Some(v), None) if v == "same-origin")
+        };
+        let by_group = if in_group {
+            single.is_some_and(|o| o == APP)
+        } else {
+            single.is_some_and(|o| allowed(model, o))
+        };
+        assert!(
+            single.is_some() && (by_group || same_origin),
+            "{path}: enforce let {origins:?} through"
+        );
+    }
+    if model == Model::Disabled {
+        assert!(acao.is_empty());
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((method, uri, headers)) = parse(data) else {
+        return;
+    };
+    let path = uri.path().to_owned();
+    let mut request = Request::builder()
+        .method(method.clone())
+        .uri(uri)
+        .body(Body::empty())
+        .unwrap();
+    *request.headers_mut() = headers.clone();
+    let response = ROUTER.with(|router| {
+        let mut router = router.clone();
+        block_on(router.call(request)).unwrap()
+    });
+    check(&method, &path, &headers, &response);
+});
