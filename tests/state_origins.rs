@@ -245,7 +245,7 @@ async fn strict_tasks(State(state): State<AppState>) -> &'static str {
 }
 
 #[cors_policy(origins = state(Tenants), methods = [POST], enforce)]
-pub struct StrictTenantGroup;
+struct StrictTenantGroup;
 
 async fn group_handler(State(state): State<AppState>) -> &'static str {
     state.handled.hit();
