@@ -17,6 +17,9 @@ mod route;
 mod rules;
 mod spec;
 
+pub mod guide;
+pub mod testing;
+
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
