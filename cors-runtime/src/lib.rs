@@ -2,7 +2,7 @@
 //!
 //! See the crate README (below) for the guide; the macros [`cors`], [`cors_policy`] and
 //! [`with_cors!`] for the attribute reference.
-#![doc = include_str!("../../README.md")]
+#![doc = include_str!("../README.md")]
 #![doc(test(attr(deny(warnings), allow(dead_code))))]
 
 #[allow(unused_extern_crates)]
