@@ -39,18 +39,31 @@ async fn ours() -> &'static str {
 }
 
 fn ours_router() -> Router {
-    Router::new().route("/x", with_cors!(get(ours).put(ours).options(options_handler)))
+    Router::new().route(
+        "/x",
+        with_cors!(get(ours).put(ours).options(options_handler)),
+    )
 }
 
 #[tokio::test]
 async fn exact_origin_is_sent_to_every_origin_by_tower_http_and_only_to_its_own_here() {
-    let tower = tower(CorsLayer::new().allow_origin(AllowOrigin::exact(HeaderValue::from_static(APP))));
-    let response = CorsRequest::get(EVIL).send(&tower, "/x").await.assert_rejected();
+    let tower =
+        tower(CorsLayer::new().allow_origin(AllowOrigin::exact(HeaderValue::from_static(APP))));
+    let response = CorsRequest::get(EVIL)
+        .send(&tower, "/x")
+        .await
+        .assert_rejected();
     assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
     assert!(response.headers().get(header::VARY).is_none());
 
-    let response = CorsRequest::get(EVIL).send(&ours_router(), "/x").await.assert_rejected();
-    assert!(response.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+    let response = CorsRequest::get(EVIL)
+        .send(&ours_router(), "/x")
+        .await
+        .assert_rejected();
+    assert!(response
+        .headers()
+        .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+        .is_none());
     response.assert_vary("origin");
 }
 
@@ -65,7 +78,10 @@ async fn refused_preflight_is_200_without_allow_origin_in_tower_http_and_403_her
         .assert_rejected()
         .assert_status(200);
     // The other headers are still sent.
-    assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "PUT");
+    assert_eq!(
+        response.headers()[header::ACCESS_CONTROL_ALLOW_METHODS],
+        "PUT"
+    );
 
     Preflight::new(EVIL, Method::PUT)
         .send(&ours_router(), "/x")
@@ -89,7 +105,10 @@ async fn tower_http_never_checks_methods_nor_headers() {
         .assert_rejected()
         .assert_status(200);
     assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
-    assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "GET");
+    assert_eq!(
+        response.headers()[header::ACCESS_CONTROL_ALLOW_METHODS],
+        "GET"
+    );
 }
 
 #[tokio::test]
@@ -103,7 +122,10 @@ async fn any_headers_is_a_literal_star_in_tower_http_and_an_echo_here() {
         .send(&tower(layer), "/x")
         .await
         .assert_rejected();
-    assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_HEADERS], "*");
+    assert_eq!(
+        response.headers()[header::ACCESS_CONTROL_ALLOW_HEADERS],
+        "*"
+    );
 
     // `headers = "*"` with `credentials`: the requested names come back.
     let response = Preflight::new(APP, Method::PUT)
@@ -113,8 +135,14 @@ async fn any_headers_is_a_literal_star_in_tower_http_and_an_echo_here() {
         .await
         .assert_allowed()
         .assert_allows_header("authorization");
-    assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_HEADERS], "authorization");
-    assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "PUT");
+    assert_eq!(
+        response.headers()[header::ACCESS_CONTROL_ALLOW_HEADERS],
+        "authorization"
+    );
+    assert_eq!(
+        response.headers()[header::ACCESS_CONTROL_ALLOW_METHODS],
+        "PUT"
+    );
 
     // `mirror_request` is tower-http's echo.
     let layer = CorsLayer::new()
@@ -134,11 +162,23 @@ async fn tower_http_sends_allow_credentials_to_refused_origins_too() {
     let layer = CorsLayer::new()
         .allow_origin([HeaderValue::from_static(APP)])
         .allow_credentials(true);
-    let response = CorsRequest::get(EVIL).send(&tower(layer), "/x").await.assert_rejected();
-    assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
+    let response = CorsRequest::get(EVIL)
+        .send(&tower(layer), "/x")
+        .await
+        .assert_rejected();
+    assert_eq!(
+        response.headers()[header::ACCESS_CONTROL_ALLOW_CREDENTIALS],
+        "true"
+    );
 
-    let response = CorsRequest::get(EVIL).send(&ours_router(), "/x").await.assert_rejected();
-    assert!(response.headers().get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS).is_none());
+    let response = CorsRequest::get(EVIL)
+        .send(&ours_router(), "/x")
+        .await
+        .assert_rejected();
+    assert!(response
+        .headers()
+        .get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
+        .is_none());
 }
 
 #[tokio::test]
@@ -151,7 +191,9 @@ async fn every_options_is_answered_by_tower_http_and_only_preflights_here() {
             .body(axum::body::Body::empty())
             .unwrap();
         let response = tower::ServiceExt::oneshot(router, request).await.unwrap();
-        axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap()
+        axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap()
     };
     assert_eq!(plain_options(tower(layer)).await, "");
     assert_eq!(plain_options(ours_router()).await, "my options handler");
@@ -170,10 +212,18 @@ async fn max_age_private_network_and_permissive() {
         .await
         .assert_allowed()
         .assert_max_age(600);
-    assert_eq!(response.headers()["access-control-allow-private-network"], "true");
+    assert_eq!(
+        response.headers()["access-control-allow-private-network"],
+        "true"
+    );
     // Not asked: not sent.
-    let response = Preflight::new(APP, Method::PUT).send(&tower(layer), "/x").await;
-    assert!(response.headers().get("access-control-allow-private-network").is_none());
+    let response = Preflight::new(APP, Method::PUT)
+        .send(&tower(layer), "/x")
+        .await;
+    assert!(response
+        .headers()
+        .get("access-control-allow-private-network")
+        .is_none());
 
     // `permissive()` sends literal `*`s.
     let response = Preflight::new(APP, Method::PUT)
@@ -197,15 +247,23 @@ pub struct Permissive;
 
 #[tokio::test]
 async fn the_permissive_equivalent_echoes() {
-    let router = Router::new().route("/x", get(handler).put(handler)).layer(Permissive::layer());
+    let router = Router::new()
+        .route("/x", get(handler).put(handler))
+        .layer(Permissive::layer());
     let response = Preflight::new(APP, Method::PUT)
         .header("authorization")
         .send(&router, "/x")
         .await
         .assert_allowed();
     assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
-    assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "PUT");
-    assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_HEADERS], "authorization");
+    assert_eq!(
+        response.headers()[header::ACCESS_CONTROL_ALLOW_METHODS],
+        "PUT"
+    );
+    assert_eq!(
+        response.headers()[header::ACCESS_CONTROL_ALLOW_HEADERS],
+        "authorization"
+    );
 }
 
 #[tokio::test]
@@ -224,7 +282,14 @@ async fn vary_is_appended_as_another_value_by_tower_http_and_merged_here() {
         ([("vary", "accept-encoding, Origin")], "x")
     }
     let router = Router::new().route("/x", with_cors!(get(ours_with_vary)));
-    let response = CorsRequest::get(APP).send(&router, "/x").await.assert_allowed();
+    let response = CorsRequest::get(APP)
+        .send(&router, "/x")
+        .await
+        .assert_allowed();
     let vary: Vec<_> = response.headers().get_all(header::VARY).iter().collect();
-    assert_eq!(vary, ["accept-encoding, Origin"], "`Origin` is already there: not added twice");
+    assert_eq!(
+        vary,
+        ["accept-encoding, Origin"],
+        "`Origin` is already there: not added twice"
+    );
 }
