@@ -6,6 +6,7 @@ use proc_macro::TokenStream;
 
 mod errors;
 mod expand;
+mod item;
 mod keys;
 mod parse;
 // `rules.rs` is a symlink to `cors-runtime/src/rules.rs`: one source for both crates, and a
