@@ -16,6 +16,15 @@ const ACAPN: &str = "access-control-allow-private-network";
 
 /// A policy that could not be built: an invalid `env("VAR")` origin list, or a hand-written
 /// [`Spec`] that breaks a rule.
+///
+/// ```
+/// use cors_runtime::{Origins, Policy, Spec};
+///
+/// let spec = Spec { name: "api", origins: Origins::List(&["null"]), ..Spec::DEFAULT };
+/// let error = Policy::new(&spec).unwrap_err();
+/// assert!(error.to_string().starts_with("invalid CORS policy `api`: "));
+/// assert!(error.message().contains("allow_null_origin"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PolicyError {
     policy: &'static str,
@@ -31,6 +40,16 @@ impl PolicyError {
     }
 
     /// The problem and its fix.
+    ///
+    /// ```
+    /// use cors_runtime::{Origins, Policy, Spec};
+    ///
+    /// let spec = Spec { name: "api", origins: Origins::Unset, ..Spec::DEFAULT };
+    /// assert_eq!(
+    ///     Policy::new(&spec).unwrap_err().message(),
+    ///     "the policy has no `origins`; add `origins = [...]` or `policy = SomePolicy`"
+    /// );
+    /// ```
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -177,6 +196,17 @@ pub fn is_preflight(method: &Method, headers: &HeaderMap) -> bool {
 ///
 /// Built from a [`Spec`] by the routers and layers the macros generate; build one yourself
 /// with [`Policy::new`] to check a spec at start-up.
+///
+/// ```
+/// use cors_runtime::{cors_policy, NamedPolicy, Policy};
+///
+/// #[cors_policy(origins = ["https://app.example"])]
+/// pub struct Api;
+///
+/// let policy = Policy::new(&Api::SPEC).expect("a valid policy");
+/// assert_eq!(policy.name(), "Api");
+/// assert!(!policy.is_disabled());
+/// ```
 #[derive(Clone)]
 pub struct Policy {
     name: &'static str,
@@ -221,6 +251,20 @@ fn header_list(names: &[&str]) -> Option<HeaderValue> {
 
 impl Policy {
     /// Compiles `spec` as a group policy (default methods GET, HEAD, POST).
+    ///
+    /// ```
+    /// use cors_runtime::{Names, Origins, Policy, Spec};
+    ///
+    /// let spec = Spec {
+    ///     name: "api",
+    ///     origins: Origins::Any,
+    ///     expose: Names::List(&["x-request-id"]),
+    ///     credentials: true,
+    ///     ..Spec::DEFAULT
+    /// };
+    /// let error = Policy::new(&spec).unwrap_err();
+    /// assert!(error.message().starts_with("`credentials` cannot be combined"), "{error}");
+    /// ```
     pub fn new(spec: &Spec) -> Result<Policy, PolicyError> {
         Policy::build(spec, DEFAULT_GROUP_METHODS)
     }
@@ -309,11 +353,29 @@ impl Policy {
     }
 
     /// The policy's name (handler or policy type).
+    ///
+    /// ```
+    /// use cors_runtime::{cors, Annotated};
+    ///
+    /// #[cors(origins = "*")]
+    /// async fn health() {}
+    ///
+    /// assert_eq!(<health as Annotated>::policy().name(), "health");
+    /// ```
     pub fn name(&self) -> &'static str {
         self.name
     }
 
     /// `#[cors(disable)]`.
+    ///
+    /// ```
+    /// use cors_runtime::{cors, Annotated};
+    ///
+    /// #[cors(disable)]
+    /// async fn internal() {}
+    ///
+    /// assert!(<internal as Annotated>::policy().is_disabled());
+    /// ```
     pub fn is_disabled(&self) -> bool {
         self.disabled
     }
