@@ -273,7 +273,7 @@ impl Preflight {
 /// assert_eq!(response.body(), b"[]");
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct CorsRequest {
     origin: String,
     method: Method,
