@@ -554,6 +554,24 @@ impl CorsResponse {
     /// is listed in `Access-Control-Allow-Headers` (`*` counts without credentials, never for
     /// `Authorization`), and private network access, when asked, is allowed. An actual
     /// request passes the same origin and credentials checks, whatever its status.
+    ///
+    /// ```should_panic
+    /// # use axum::{http::Method, Router};
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn update_task() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+    /// // Panics: "CORS assertion failed: expected a browser to allow this preflight
+    /// //   but: `Access-Control-Allow-Origin` is missing", then the request and the response.
+    /// Preflight::new("https://evil.example", Method::PUT)
+    ///     .send(&router, "/tasks/1")
+    ///     .await
+    ///     .assert_allowed();
+    /// # }
+    /// ```
     #[track_caller]
     pub fn assert_allowed(self) -> CorsResponse {
         if let Err(reason) = self.browser_verdict() {
@@ -568,6 +586,23 @@ impl CorsResponse {
     /// Asserts that a browser would refuse this answer (the opposite of
     /// [`assert_allowed`](CorsResponse::assert_allowed)): the preflight fails, or the page
     /// cannot read the response.
+    ///
+    /// ```
+    /// # use axum::{http::Method, Router};
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// #[cors(origins = ["https://app.example"], methods = [PUT])]
+    /// async fn update_task() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task).delete(update_task)));
+    /// // `DELETE` is mounted but not in `methods`: its preflight is refused.
+    /// Preflight::new("https://app.example", Method::DELETE)
+    ///     .send(&router, "/tasks/1")
+    ///     .await
+    ///     .assert_rejected();
+    /// # }
+    /// ```
     #[track_caller]
     pub fn assert_rejected(self) -> CorsResponse {
         if self.browser_verdict().is_ok() {
