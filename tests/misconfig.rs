@@ -191,3 +191,45 @@ async fn vary_origin_is_always_sent_when_the_answer_depends_on_it() {
         }
     }
 }
+
+#[test]
+fn hand_written_names_follow_the_macro_rules() {
+    let origins = Origins::List(&["https://app.example.com"]);
+    for (spec, expected) in [
+        (
+            Spec {
+                origins,
+                headers: Names::List(&["cookie"]),
+                ..Spec::DEFAULT
+            },
+            "cookie",
+        ),
+        (
+            Spec {
+                origins,
+                methods: Names::List(&["CONNECT"]),
+                ..Spec::DEFAULT
+            },
+            "CONNECT",
+        ),
+        (
+            Spec {
+                origins,
+                methods: Names::List(&["get"]),
+                ..Spec::DEFAULT
+            },
+            "get",
+        ),
+        (
+            Spec {
+                origins,
+                expose: Names::List(&["set-cookie"]),
+                ..Spec::DEFAULT
+            },
+            "set-cookie",
+        ),
+    ] {
+        let message = error(spec);
+        assert!(message.contains(expected), "{message}");
+    }
+}

@@ -3,10 +3,11 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
-use syn::{spanned::Spanned, Item, Path};
+use syn::{spanned::Spanned, Fields, Path};
 
 use crate::{
     errors::{Errors, LAST},
+    item::{self, Item},
     keys,
     parse::{AttrArgs, WithCorsInput},
     validate::{self, Attr, NamesSpec, OriginsSpec, Spec},
@@ -14,24 +15,6 @@ use crate::{
 
 fn private() -> TokenStream {
     quote!(::cors_runtime::__private)
-}
-
-/// The span of the keyword that names an item's kind (`struct`, `enum`, `fn`, ...).
-fn item_keyword_span(item: &Item) -> Span {
-    match item {
-        Item::Struct(i) => i.struct_token.span,
-        Item::Enum(i) => i.enum_token.span,
-        Item::Union(i) => i.union_token.span,
-        Item::Fn(i) => i.sig.fn_token.span,
-        Item::Impl(i) => i.impl_token.span,
-        Item::Trait(i) => i.trait_token.span,
-        Item::Mod(i) => i.mod_token.span,
-        Item::Const(i) => i.const_token.span,
-        Item::Static(i) => i.static_token.span,
-        Item::Type(i) => i.type_token.span,
-        Item::Use(i) => i.use_token.span,
-        other => other.span(),
-    }
 }
 
 fn names_tokens(names: &NamesSpec) -> TokenStream {
@@ -139,29 +122,32 @@ fn state_origins_impl(name: &syn::Ident, spec: &Spec, stub: bool) -> TokenStream
     }
 }
 
+/// The error of `#[cors]` on anything but a fn, at the item's keyword.
+fn not_a_fn(item: TokenStream, mut errors: Errors, keyword: Span) -> TokenStream {
+    errors.push_at(
+        keyword,
+        "#[cors] goes on a handler fn; for a reusable policy put #[cors_policy] on a unit struct",
+    );
+    let errors = errors.finish();
+    quote!(#item #errors)
+}
+
 /// `#[cors(...)]` on a handler fn.
 pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let parsed_args = AttrArgs::parse(args, &mut errors);
     let spec = validate::attr(Attr::Cors, &parsed_args, &mut errors);
-    let parsed: Item = match syn::parse2(item.clone()) {
-        Ok(parsed) => parsed,
-        Err(_) => {
-            // Not an item we can read: leave it to rustc, add our errors.
-            let errors = errors.finish();
-            return quote!(#item #errors);
-        }
-    };
-    let Item::Fn(function) = &parsed else {
-        errors.push_at(
-            item_keyword_span(&parsed),
-            "#[cors] goes on a handler fn; for a reusable policy put #[cors_policy] on a unit struct",
-        );
+    let Some(parsed) = item::read(item.clone()) else {
+        // Not an item we can read: leave it to rustc, add our errors.
         let errors = errors.finish();
         return quote!(#item #errors);
     };
-    let name = &function.sig.ident;
-    let vis = &function.vis;
+    let (vis, name) = match &parsed {
+        Item::Fn { vis, ident, .. } => (vis, ident),
+        Item::Struct { keyword, .. } | Item::Other { keyword } => {
+            return not_a_fn(item, errors, *keyword)
+        }
+    };
     let p = private();
     let stub = !errors.is_empty();
     let spec_value = spec_tokens(&name.to_string(), &spec, stub);
@@ -213,49 +199,42 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let parsed_args = AttrArgs::parse(args, &mut errors);
     let spec = validate::attr(Attr::Policy, &parsed_args, &mut errors);
-    let parsed: Item = match syn::parse2(item.clone()) {
-        Ok(parsed) => parsed,
-        Err(_) => {
-            let errors = errors.finish();
-            return quote!(#item #errors);
-        }
+    let Some(parsed) = item::read(item.clone()) else {
+        let errors = errors.finish();
+        return quote!(#item #errors);
     };
-    let structure = match &parsed {
-        Item::Struct(s)
-            if matches!(s.fields, syn::Fields::Unit) && s.generics.params.is_empty() =>
-        {
-            s
-        }
-        Item::Struct(s) => {
-            let vis = match &s.vis {
-                syn::Visibility::Inherited => String::new(),
-                vis => format!("{} ", vis.to_token_stream()).replace(" (", "("),
-            };
+    let (vis, name, generics, fields, keyword) = match &parsed {
+        Item::Struct {
+            vis,
+            ident,
+            generics,
+            fields,
+            keyword,
+        } => (vis, ident, generics, fields, *keyword),
+        Item::Fn { keyword, .. } | Item::Other { keyword } => {
             errors.push_at(
-                s.struct_token.span,
-                format!(
-                    "#[cors_policy] goes on a unit struct without generics; write `{vis}struct {};`",
-                    s.ident
-                ),
-            );
-            if !s.generics.params.is_empty() {
-                let errors = errors.finish();
-                return quote!(#item #errors);
-            }
-            // Still a type: give it the stub, so `policy = X` and `X::layer()` add no errors.
-            s
-        }
-        other => {
-            errors.push_at(
-                item_keyword_span(other),
+                *keyword,
                 "#[cors_policy] goes on a unit struct, e.g. `pub struct AuthPolicy;`; for one handler's policy put #[cors(...)] on the handler fn",
             );
             let errors = errors.finish();
             return quote!(#item #errors);
         }
     };
-    let name = &structure.ident;
-    let vis = &structure.vis;
+    if !(matches!(fields, Fields::Unit) && generics.params.is_empty()) {
+        let vis = match vis {
+            syn::Visibility::Inherited => String::new(),
+            vis => format!("{} ", vis.to_token_stream()).replace(" (", "("),
+        };
+        errors.push_at(
+            keyword,
+            format!("#[cors_policy] goes on a unit struct without generics; write `{vis}struct {name};`"),
+        );
+        if !generics.params.is_empty() {
+            let errors = errors.finish();
+            return quote!(#item #errors);
+        }
+        // Still a type: give it the stub, so `policy = X` and `X::layer()` add no errors.
+    }
     let p = private();
     let stub = !errors.is_empty();
     let spec_value = spec_tokens(&name.to_string(), &spec, stub);

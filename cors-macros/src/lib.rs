@@ -6,9 +6,11 @@ use proc_macro::TokenStream;
 
 mod errors;
 mod expand;
+mod item;
 mod keys;
 mod parse;
-#[path = "../../cors-runtime/src/rules.rs"]
+// `rules.rs` is a symlink to `cors-runtime/src/rules.rs`: one source for both crates, and a
+// real file in the packaged crate.
 mod rules;
 mod validate;
 

@@ -237,7 +237,8 @@ fn parse_call(input: ParseStream<'_>) -> syn::Result<MethodCall> {
         || content.peek(Token![async])
         || content.peek(Token![move])
     {
-        let closure: syn::Expr = content.parse()?;
+        // The closure is the whole argument: span all of it (no expression parsing needed).
+        let closure: TokenStream = content.parse()?;
         return Err(syn::Error::new_spanned(
             closure,
             "a closure cannot carry a CORS policy; write the handler as an `async fn` with `#[cors(...)]` and pass its name",

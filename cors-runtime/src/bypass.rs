@@ -46,6 +46,14 @@ pub fn skip_preflights<L>(layer: L) -> SkipPreflightsLayer<L> {
 }
 
 /// The layer of [`skip_preflights`].
+///
+/// ```
+/// use cors_runtime::{skip_preflights, SkipPreflightsLayer};
+/// use tower::layer::util::Identity;
+///
+/// // Any tower layer (an authentication middleware, say): preflights go around it.
+/// let _layer: SkipPreflightsLayer<Identity> = skip_preflights(Identity::new());
+/// ```
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct SkipPreflightsLayer<L> {
@@ -68,6 +76,16 @@ where
 }
 
 /// The service of [`SkipPreflightsLayer`]: preflights go to `direct`, the rest to `wrapped`.
+///
+/// ```
+/// use std::convert::Infallible;
+/// use axum::{body::Body, http::{Request, Response}};
+/// use cors_runtime::{skip_preflights, SkipPreflights};
+/// use tower::{layer::util::Identity, service_fn, Layer};
+///
+/// let inner = service_fn(|_: Request<Body>| async { Ok::<_, Infallible>(Response::new(Body::empty())) });
+/// let _service: SkipPreflights<_, _> = skip_preflights(Identity::new()).layer(inner);
+/// ```
 #[derive(Clone)]
 pub struct SkipPreflights<W, S> {
     wrapped: W,

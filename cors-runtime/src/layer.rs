@@ -33,6 +33,21 @@ use crate::{
 /// every response of the group, errors included (a 401 too). A route whose handlers have their
 /// own `#[cors]` policy (`with_cors!`) answers for itself; the group layer leaves its responses
 /// alone. See [`Cors`] for how preflights reach such routes.
+///
+/// ```
+/// use axum::{routing::get, Router};
+/// use cors_runtime::cors_policy;
+///
+/// #[cors_policy(origins = ["https://app.example"], methods = [GET, POST])]
+/// pub struct Api;
+///
+/// async fn list_tasks() {}
+///
+/// let api: Router = Router::new()
+///     .route("/tasks", get(list_tasks))
+///     .layer(Api::layer()); // a `CorsLayer`
+/// # drop(api);
+/// ```
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CorsLayer {
@@ -42,6 +57,14 @@ pub struct CorsLayer {
 impl CorsLayer {
     /// Builds the layer of `spec`, panicking with the problem if the policy is invalid (an
     /// `env("VAR")` list with a bad entry, say). See [`CorsLayer::try_new`].
+    ///
+    /// ```
+    /// use cors_runtime::{CorsLayer, Origins, Spec};
+    ///
+    /// const PUBLIC: Spec = Spec { name: "public", origins: Origins::Any, ..Spec::DEFAULT };
+    /// let layer = CorsLayer::new(&PUBLIC);
+    /// assert_eq!(layer.policy().name(), "public");
+    /// ```
     #[track_caller]
     pub fn new(spec: &Spec) -> Self {
         match Self::try_new(spec) {
@@ -51,6 +74,16 @@ impl CorsLayer {
     }
 
     /// Builds the layer of `spec`, or says what is wrong with it.
+    ///
+    /// ```
+    /// use cors_runtime::{CorsLayer, Origins, Spec};
+    ///
+    /// // `env("VAR")` origins are read and checked when the layer is built.
+    /// std::env::set_var("DOC_TRY_NEW_ORIGINS", "https://app.example/");
+    /// let spec = Spec { name: "api", origins: Origins::Env("DOC_TRY_NEW_ORIGINS"), ..Spec::DEFAULT };
+    /// let error = CorsLayer::try_new(&spec).unwrap_err();
+    /// assert!(error.message().contains("trailing slash"), "{error}");
+    /// ```
     pub fn try_new(spec: &Spec) -> Result<Self, PolicyError> {
         Ok(CorsLayer {
             policy: Arc::new(Policy::new(spec)?),
@@ -141,6 +174,20 @@ impl<S> Layer<S> for CorsLayer {
 /// unless the route answered it. Layers between the group layer and the route (authentication)
 /// thus see preflights; wrap them in [`skip_preflights`](crate::skip_preflights) so they let
 /// them through to the route.
+///
+/// ```
+/// use cors_runtime::{cors_policy, Cors};
+/// use tower::{service_fn, Layer};
+/// # use std::convert::Infallible;
+/// # use axum::{body::Body, http::{Request, Response}};
+///
+/// #[cors_policy(origins = "*")]
+/// pub struct Public;
+///
+/// let inner = service_fn(|_: Request<Body>| async { Ok::<_, Infallible>(Response::new(Body::empty())) });
+/// let service: Cors<_> = Public::layer().layer(inner);
+/// let _inner = service.into_inner();
+/// ```
 #[derive(Clone)]
 pub struct Cors<S> {
     inner: S,

@@ -1,8 +1,11 @@
 //! Declarative, compile-time validated CORS for [axum](https://docs.rs/axum).
 //!
-//! See the crate README (below) for the guide; the macros [`cors`], [`cors_policy`] and
-//! [`with_cors!`] for the attribute reference.
-#![doc = include_str!("../../README.md")]
+//! The README below gets you started. Then: [`guide::cors_explained`] teaches CORS with this
+//! crate's keys, [`guide::migration`] maps tower-http's `CorsLayer` to them,
+//! [`guide::mistakes`] turns a browser console error into a fix, and [`testing`] checks your
+//! policies from your own tests. The macros [`cors`], [`cors_policy`] and [`with_cors!`] hold
+//! the attribute reference.
+#![doc = include_str!("../README.md")]
 #![doc(test(attr(deny(warnings), allow(dead_code))))]
 
 #[allow(unused_extern_crates)]
@@ -20,6 +23,9 @@ mod route;
 mod rules;
 mod spec;
 mod state;
+
+pub mod guide;
+pub mod testing;
 
 #[doc(hidden)]
 #[path = "private.rs"]

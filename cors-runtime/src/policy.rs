@@ -443,6 +443,28 @@ fn header_list(names: &[Cow<'static, str>]) -> Option<HeaderValue> {
     HeaderValue::from_str(&names.join(", ")).ok()
 }
 
+/// The per-entry rules on names, for specs written by hand (the macros check them at compile
+/// time, so for generated specs this only repeats work once, when the policy is built).
+fn check_names(spec: &Spec) -> Result<(), PolicyError> {
+    let fail = |message: String| PolicyError::new(spec.name, message);
+    if let Names::List(methods) = spec.methods {
+        for method in methods {
+            crate::rules::check_method(method).map_err(fail)?;
+        }
+    }
+    if let Names::List(headers) = spec.headers {
+        for name in headers {
+            crate::rules::check_request_header(name).map_err(fail)?;
+        }
+    }
+    if let Names::List(names) = spec.expose {
+        for name in names {
+            crate::rules::check_exposed_header(name).map_err(fail)?;
+        }
+    }
+    Ok(())
+}
+
 /// The validated content of a policy, before its header values are built: from a [`Spec`]
 /// (macros) or a [`PolicyBuilder`](crate::PolicyBuilder) (run time).
 pub(crate) struct Draft {
@@ -461,6 +483,20 @@ pub(crate) struct Draft {
 
 impl Policy {
     /// Compiles `spec` as a group policy (default methods GET, HEAD, POST).
+    ///
+    /// ```
+    /// use cors_runtime::{Names, Origins, Policy, Spec};
+    ///
+    /// let spec = Spec {
+    ///     name: "api",
+    ///     origins: Origins::Any,
+    ///     expose: Names::List(&["x-request-id"]),
+    ///     credentials: true,
+    ///     ..Spec::DEFAULT
+    /// };
+    /// let error = Policy::new(&spec).unwrap_err();
+    /// assert!(error.message().starts_with("`credentials` cannot be combined"), "{error}");
+    /// ```
     pub fn new(spec: &Spec) -> Result<Policy, PolicyError> {
         if let crate::spec::Origins::State(ty) = spec.origins {
             return Err(PolicyError::new(
@@ -490,6 +526,9 @@ impl Policy {
     pub(crate) fn build(spec: &Spec, mounted: &[Method]) -> Result<Policy, PolicyError> {
         if let Err(message) = spec.check() {
             return Err(PolicyError::new(spec.name, message));
+        }
+        if !spec.disabled {
+            check_names(spec)?;
         }
         let origins = if spec.disabled {
             OriginMatcher::Any

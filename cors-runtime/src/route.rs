@@ -82,6 +82,20 @@ pub(crate) struct RouteAnswered;
 ///
 /// Zero-sized when the handler is (an `async fn` is): axum clones the handler for every
 /// request, and a zero-sized clone costs no allocation. The policy lives in a `static`.
+///
+/// `with_cors!` builds it; you name it only in generic code:
+///
+/// ```
+/// use axum::{routing::MethodRouter, Router};
+/// use cors_runtime::{cors, with_cors};
+///
+/// #[cors(origins = ["https://app.example"])]
+/// async fn update_task() {}
+///
+/// let route: MethodRouter = with_cors!(put(update_task));
+/// let app: Router = Router::new().route("/tasks/{id}", route);
+/// # drop(app);
+/// ```
 pub struct CorsHandler<H, A> {
     inner: H,
     annotation: PhantomData<fn() -> A>,
@@ -315,6 +329,20 @@ struct Table<S> {
 }
 
 /// The generated `OPTIONS` handler of a `with_cors!` route.
+///
+/// `with_cors!` builds it; you name it only in generic code:
+///
+/// ```
+/// use axum::{routing::MethodRouter, Router};
+/// use cors_runtime::{cors, with_cors};
+///
+/// #[cors(origins = ["https://app.example"])]
+/// async fn update_task() {}
+///
+/// let route: MethodRouter = with_cors!(put(update_task));
+/// let app: Router = Router::new().route("/tasks/{id}", route);
+/// # drop(app);
+/// ```
 pub struct PreflightHandler<S> {
     table: Arc<Table<S>>,
 }
@@ -486,6 +514,20 @@ impl Future for PreflightFuture {
 ///
 /// `with_cors!(put(a).delete(b))` expands to
 /// `Route::new().put(a, policy_of::<a>()).delete(b, policy_of::<b>()).finish()`.
+///
+/// `with_cors!` builds it; you name it only in generic code:
+///
+/// ```
+/// use axum::{routing::MethodRouter, Router};
+/// use cors_runtime::{cors, with_cors};
+///
+/// #[cors(origins = ["https://app.example"])]
+/// async fn update_task() {}
+///
+/// let route: MethodRouter = with_cors!(put(update_task));
+/// let app: Router = Router::new().route("/tasks/{id}", route);
+/// # drop(app);
+/// ```
 pub struct Route<S = ()> {
     router: MethodRouter<S>,
     entries: Vec<(Method, Arc<Policy>)>,

@@ -1,0 +1,1 @@
+../../cors-runtime/src/rules.rs

@@ -1,0 +1,909 @@
+//! Test your app's CORS in one line: send a preflight or an actual CORS request to a
+//! [`Router`](axum::Router) (or any `Service`) and assert on what a browser would make of the
+//! answer.
+//!
+//! ```
+//! use axum::{http::Method, Router};
+//! use cors_runtime::{
+//!     cors, with_cors,
+//!     testing::{CorsRequest, Preflight},
+//! };
+//!
+//! #[cors(origins = ["https://app.example"], headers = ["authorization"])]
+//! async fn update_task() {}
+//!
+//! #[cors(origins = ["https://app.example"])]
+//! async fn list_tasks() {}
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let router: Router = Router::new()
+//!     .route("/tasks", with_cors!(get(list_tasks)))
+//!     .route("/tasks/{id}", with_cors!(put(update_task)));
+//!
+//! Preflight::new("https://app.example", Method::PUT)
+//!     .header("authorization")
+//!     .send(&router, "/tasks/1")
+//!     .await
+//!     .assert_allowed()
+//!     .assert_allows_header("authorization");
+//!
+//! CorsRequest::get("https://evil.example")
+//!     .send(&router, "/tasks")
+//!     .await
+//!     .assert_rejected();
+//! # }
+//! ```
+//!
+//! "Allowed" and "rejected" are decided the way a browser decides, following the CORS checks of
+//! the [Fetch standard](https://fetch.spec.whatwg.org/#cors-check), not by looking at this
+//! crate's own choices (such as the `403` of a rejected preflight): the helper works the same
+//! for a route answered by tower-http's `CorsLayer` or a hand-written handler. A failed
+//! assertion panics with what was expected, why the browser would disagree, the request that
+//! was sent, and what came back (status, every `Access-Control-*` and `Vary` header, the start
+//! of the body):
+//!
+//! ```text
+//! CORS assertion failed: expected a browser to allow this preflight
+//!   but: `Access-Control-Allow-Origin` is missing
+//! request sent:
+//!   OPTIONS /tasks/1
+//!   origin: "https://evil.example"
+//!   access-control-request-method: "PUT"
+//! response received:
+//!   403 Forbidden
+//!   vary: "origin, access-control-request-method, access-control-request-headers"
+//!   body: "CORS preflight rejected: origin not allowed"
+//! ```
+//!
+//! The helper needs an async runtime to `.await` in (`#[tokio::test]`, say); it adds no
+//! dependency to your build.
+
+use std::{fmt, future::poll_fn};
+
+use axum::{
+    body::{Body, Bytes, HttpBody},
+    BoxError,
+};
+use http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
+use tower_service::Service;
+
+/// A CORS preflight, as a browser sends it before a request that is not "simple": `OPTIONS`
+/// with `Origin`, `Access-Control-Request-Method` and, when the request will carry headers
+/// that are not CORS-safelisted, `Access-Control-Request-Headers`.
+///
+/// ```
+/// # use axum::{http::Method, Router};
+/// # use cors_runtime::{cors, with_cors, testing::Preflight};
+/// #[cors(origins = ["https://app.example"], headers = ["content-type"], max_age = 600)]
+/// async fn create_task() {}
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let router: Router = Router::new().route("/tasks", with_cors!(post(create_task)));
+///
+/// // `Content-Type: application/json` is not safelisted: the browser asks first.
+/// Preflight::new("https://app.example", Method::POST)
+///     .header("content-type")
+///     .send(&router, "/tasks")
+///     .await
+///     .assert_allowed()
+///     .assert_max_age(600);
+///
+/// // A header the policy does not list: the browser would not send the request.
+/// Preflight::new("https://app.example", Method::POST)
+///     .header("x-trace")
+///     .send(&router, "/tasks")
+///     .await
+///     .assert_rejected();
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Preflight {
+    origin: String,
+    method: Method,
+    headers: Vec<String>,
+    credentials: bool,
+    private_network: bool,
+}
+
+impl Preflight {
+    /// A preflight from `origin` (such as `"https://app.example"`) for a `method` request.
+    pub fn new(origin: &str, method: Method) -> Preflight {
+        Preflight {
+            origin: origin.to_owned(),
+            method,
+            headers: Vec::new(),
+            credentials: false,
+            private_network: false,
+        }
+    }
+
+    /// Adds `name` to `Access-Control-Request-Headers`: the request will carry this header.
+    ///
+    /// Browsers list only the headers that are not CORS-safelisted, in lower case, sorted;
+    /// the helper sends the names as given, in the order given.
+    ///
+    /// ```
+    /// # use axum::http::Method;
+    /// # use cors_runtime::testing::Preflight;
+    /// let preflight = Preflight::new("https://app.example", Method::PUT)
+    ///     .header("authorization")
+    ///     .header("content-type");
+    /// let request = preflight.request("/tasks/1");
+    /// assert_eq!(request.headers()["access-control-request-headers"], "authorization,content-type");
+    /// ```
+    pub fn header(mut self, name: &str) -> Preflight {
+        self.headers.push(name.to_owned());
+        self
+    }
+
+    /// The request will be made with credentials (`fetch(url, { credentials: "include" })`,
+    /// `XMLHttpRequest.withCredentials`): the preflight is then allowed only with
+    /// `Access-Control-Allow-Credentials: true` and never by a `*`.
+    ///
+    /// The preflight itself carries no credentials (browsers never send cookies or
+    /// `Authorization` on it); this only changes how the answer is judged.
+    ///
+    /// ```
+    /// # use axum::{http::Method, Router};
+    /// # use cors_runtime::{cors, with_cors, testing::Preflight};
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn logout() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/logout", with_cors!(delete(logout)));
+    /// // Without `credentials` in the policy, a credentialed request is refused.
+    /// Preflight::new("https://app.example", Method::DELETE)
+    ///     .credentials()
+    ///     .send(&router, "/logout")
+    ///     .await
+    ///     .assert_rejected();
+    /// # }
+    /// ```
+    pub fn credentials(mut self) -> Preflight {
+        self.credentials = true;
+        self
+    }
+
+    /// Adds `Access-Control-Request-Private-Network: true` (a public page calling a server on
+    /// a private network); the answer must then carry
+    /// `Access-Control-Allow-Private-Network: true` to be allowed.
+    ///
+    /// ```
+    /// # use axum::{http::Method, Router};
+    /// # use cors_runtime::{cors, with_cors, testing::Preflight};
+    /// #[cors(origins = ["https://app.example"], private_network)]
+    /// async fn status() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/status", with_cors!(put(status)));
+    /// Preflight::new("https://app.example", Method::PUT)
+    ///     .private_network()
+    ///     .send(&router, "/status")
+    ///     .await
+    ///     .assert_allowed();
+    /// # }
+    /// ```
+    pub fn private_network(mut self) -> Preflight {
+        self.private_network = true;
+        self
+    }
+
+    /// The request this preflight sends to `uri`.
+    ///
+    /// # Panics
+    ///
+    /// If `uri`, the origin, the method or a header name cannot be put in a request.
+    ///
+    /// ```
+    /// # use axum::http::Method;
+    /// # use cors_runtime::testing::Preflight;
+    /// let request = Preflight::new("https://app.example", Method::DELETE).request("/tasks/1");
+    /// assert_eq!(request.method(), Method::OPTIONS);
+    /// assert_eq!(request.headers()["origin"], "https://app.example");
+    /// assert_eq!(request.headers()["access-control-request-method"], "DELETE");
+    /// ```
+    pub fn request(&self, uri: &str) -> Request<Body> {
+        let mut builder = Request::builder()
+            .method(Method::OPTIONS)
+            .uri(uri)
+            .header(header::ORIGIN, &self.origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, self.method.as_str());
+        if !self.headers.is_empty() {
+            builder = builder.header(
+                header::ACCESS_CONTROL_REQUEST_HEADERS,
+                self.headers.join(","),
+            );
+        }
+        if self.private_network {
+            builder = builder.header("access-control-request-private-network", "true");
+        }
+        builder.body(Body::empty()).unwrap_or_else(|error| {
+            panic!("cannot build the preflight to {uri:?}: {error}");
+        })
+    }
+
+    /// Sends the preflight to `uri` through `service` (a clone of it: a [`Router`](axum::Router)
+    /// clone is cheap) and reads the whole response.
+    ///
+    /// # Panics
+    ///
+    /// As [`Preflight::request`], and if the service fails or the body cannot be read.
+    pub async fn send<S, B>(self, service: &S, uri: &str) -> CorsResponse
+    where
+        S: Service<Request<Body>, Response = Response<B>> + Clone,
+        S::Error: fmt::Debug,
+        B: HttpBody<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let request = self.request(uri);
+        let sent = Sent::of(&request);
+        let kind = Kind::Preflight {
+            method: self.method,
+            headers: self.headers,
+            private_network: self.private_network,
+        };
+        CorsResponse::receive(service, request, sent, self.origin, self.credentials, kind).await
+    }
+}
+
+/// An actual CORS request (not a preflight): a `fetch` from a page on another origin.
+///
+/// ```
+/// # use axum::Router;
+/// # use cors_runtime::{cors, with_cors, testing::CorsRequest};
+/// #[cors(origins = ["https://app.example"], expose = ["x-request-id"])]
+/// async fn list_tasks() -> ([(&'static str, &'static str); 1], &'static str) {
+///     ([("x-request-id", "42")], "[]")
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let router: Router = Router::new().route("/tasks", with_cors!(get(list_tasks)));
+///
+/// let response = CorsRequest::get("https://app.example")
+///     .send(&router, "/tasks")
+///     .await
+///     .assert_allowed()
+///     .assert_exposes("x-request-id")
+///     .assert_vary("origin");
+/// assert_eq!(response.body(), b"[]");
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct CorsRequest {
+    origin: String,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+    credentials: bool,
+}
+
+impl CorsRequest {
+    /// A `method` request from `origin`.
+    pub fn new(method: Method, origin: &str) -> CorsRequest {
+        CorsRequest {
+            origin: origin.to_owned(),
+            method,
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            credentials: false,
+        }
+    }
+
+    /// A `GET` request from `origin`.
+    pub fn get(origin: &str) -> CorsRequest {
+        CorsRequest::new(Method::GET, origin)
+    }
+
+    /// A `POST` request from `origin`.
+    pub fn post(origin: &str) -> CorsRequest {
+        CorsRequest::new(Method::POST, origin)
+    }
+
+    /// A `PUT` request from `origin`.
+    pub fn put(origin: &str) -> CorsRequest {
+        CorsRequest::new(Method::PUT, origin)
+    }
+
+    /// A `PATCH` request from `origin`.
+    pub fn patch(origin: &str) -> CorsRequest {
+        CorsRequest::new(Method::PATCH, origin)
+    }
+
+    /// A `DELETE` request from `origin`.
+    pub fn delete(origin: &str) -> CorsRequest {
+        CorsRequest::new(Method::DELETE, origin)
+    }
+
+    /// Adds a request header.
+    ///
+    /// # Panics
+    ///
+    /// If `name` or `value` is not a valid header name or value.
+    ///
+    /// ```
+    /// # use cors_runtime::testing::CorsRequest;
+    /// let request = CorsRequest::put("https://app.example")
+    ///     .header("content-type", "application/json")
+    ///     .body(r#"{"done":true}"#)
+    ///     .request("/tasks/1");
+    /// assert_eq!(request.headers()["content-type"], "application/json");
+    /// ```
+    pub fn header(mut self, name: &str, value: &str) -> CorsRequest {
+        let name = HeaderName::try_from(name)
+            .unwrap_or_else(|error| panic!("invalid header name {name:?}: {error}"));
+        let value = HeaderValue::try_from(value)
+            .unwrap_or_else(|error| panic!("invalid value {value:?} for `{name}`: {error}"));
+        self.headers.append(name, value);
+        self
+    }
+
+    /// Sets the request body.
+    pub fn body(mut self, body: impl Into<Bytes>) -> CorsRequest {
+        self.body = body.into();
+        self
+    }
+
+    /// The request will be made with credentials (`fetch(url, { credentials: "include" })`):
+    /// the response is then readable only with `Access-Control-Allow-Credentials: true` and
+    /// an `Access-Control-Allow-Origin` naming the origin (not `*`).
+    ///
+    /// This does not add a `Cookie` or `Authorization` header: add those with
+    /// [`CorsRequest::header`] if your handler needs them.
+    ///
+    /// ```
+    /// # use axum::Router;
+    /// # use cors_runtime::{cors, with_cors, testing::CorsRequest};
+    /// #[cors(origins = "*")]
+    /// async fn feed() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/feed", with_cors!(get(feed)));
+    /// CorsRequest::get("https://app.example").send(&router, "/feed").await.assert_allowed();
+    /// // `*` never lets a page read a credentialed response.
+    /// CorsRequest::get("https://app.example")
+    ///     .credentials()
+    ///     .send(&router, "/feed")
+    ///     .await
+    ///     .assert_rejected();
+    /// # }
+    /// ```
+    pub fn credentials(mut self) -> CorsRequest {
+        self.credentials = true;
+        self
+    }
+
+    /// The request this sends to `uri`.
+    ///
+    /// # Panics
+    ///
+    /// If `uri` or the origin cannot be put in a request.
+    pub fn request(&self, uri: &str) -> Request<Body> {
+        let mut request = Request::builder()
+            .method(self.method.clone())
+            .uri(uri)
+            .header(header::ORIGIN, &self.origin)
+            .body(Body::from(self.body.clone()))
+            .unwrap_or_else(|error| panic!("cannot build the request to {uri:?}: {error}"));
+        for (name, value) in &self.headers {
+            request.headers_mut().append(name, value.clone());
+        }
+        request
+    }
+
+    /// Sends the request to `uri` through `service` (a clone of it) and reads the whole
+    /// response.
+    ///
+    /// # Panics
+    ///
+    /// As [`CorsRequest::request`], and if the service fails or the body cannot be read.
+    pub async fn send<S, B>(self, service: &S, uri: &str) -> CorsResponse
+    where
+        S: Service<Request<Body>, Response = Response<B>> + Clone,
+        S::Error: fmt::Debug,
+        B: HttpBody<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let request = self.request(uri);
+        let sent = Sent::of(&request);
+        CorsResponse::receive(
+            service,
+            request,
+            sent,
+            self.origin,
+            self.credentials,
+            Kind::Actual,
+        )
+        .await
+    }
+}
+
+/// What a [`Preflight`] or [`CorsRequest`] got back, body read, with assertions that name the
+/// request and the response when they fail.
+///
+/// Every `assert_*` method returns the response, so they chain; the accessors let you check
+/// anything else with the usual `assert!`.
+///
+/// ```
+/// # use axum::{http::Method, Router};
+/// # use cors_runtime::{cors, with_cors, testing::Preflight};
+/// #[cors(origins = ["https://app.example"], credentials, headers = ["authorization"])]
+/// async fn update_task() {}
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+/// let response = Preflight::new("https://app.example", Method::PUT)
+///     .header("authorization")
+///     .credentials()
+///     .send(&router, "/tasks/1")
+///     .await
+///     .assert_allowed()
+///     .assert_credentials()
+///     .assert_allows_method(Method::PUT)
+///     .assert_status(204);
+/// assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example");
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct CorsResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    origin: String,
+    credentials: bool,
+    kind: Kind,
+    sent: Sent,
+}
+
+#[derive(Debug)]
+enum Kind {
+    Preflight {
+        method: Method,
+        headers: Vec<String>,
+        private_network: bool,
+    },
+    Actual,
+}
+
+/// The request as sent, for failure messages.
+#[derive(Debug)]
+struct Sent {
+    line: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Sent {
+    fn of(request: &Request<Body>) -> Sent {
+        Sent {
+            line: format!("{} {}", request.method(), request.uri()),
+            headers: request
+                .headers()
+                .iter()
+                .map(|(name, value)| (name.as_str().to_owned(), format!("{value:?}")))
+                .collect(),
+        }
+    }
+}
+
+impl CorsResponse {
+    async fn receive<S, B>(
+        service: &S,
+        request: Request<Body>,
+        sent: Sent,
+        origin: String,
+        credentials: bool,
+        kind: Kind,
+    ) -> CorsResponse
+    where
+        S: Service<Request<Body>, Response = Response<B>> + Clone,
+        S::Error: fmt::Debug,
+        B: HttpBody<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let mut service = service.clone();
+        if let Err(error) = poll_fn(|cx| service.poll_ready(cx)).await {
+            panic!("the service was not ready for {}: {error:?}", sent.line);
+        }
+        let response = match service.call(request).await {
+            Ok(response) => response,
+            Err(error) => panic!("the service failed on {}: {error:?}", sent.line),
+        };
+        let (parts, body) = response.into_parts();
+        let body = axum::body::to_bytes(Body::new(body), usize::MAX)
+            .await
+            .unwrap_or_else(|error| panic!("cannot read the body of {}: {error}", sent.line));
+        CorsResponse {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+            origin,
+            credentials,
+            kind,
+            sent,
+        }
+    }
+
+    /// The response's status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response's headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The response's body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Asserts that a browser would accept this answer: for a preflight, that it would go on
+    /// and send the request; for an actual request, that the page could read the response.
+    ///
+    /// A preflight passes when its status is 2xx, `Access-Control-Allow-Origin` is the origin
+    /// (or `*` without credentials), `Access-Control-Allow-Credentials: true` is there for a
+    /// credentialed request, the method is a safelisted one (GET, HEAD, POST) or listed in
+    /// `Access-Control-Allow-Methods` (`*` counts without credentials), every requested header
+    /// is listed in `Access-Control-Allow-Headers` (`*` counts without credentials, never for
+    /// `Authorization`), and private network access, when asked, is allowed. An actual
+    /// request passes the same origin and credentials checks, whatever its status.
+    ///
+    /// ```should_panic
+    /// # use axum::{http::Method, Router};
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn update_task() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+    /// // Panics: "CORS assertion failed: expected a browser to allow this preflight
+    /// //   but: `Access-Control-Allow-Origin` is missing", then the request and the response.
+    /// Preflight::new("https://evil.example", Method::PUT)
+    ///     .send(&router, "/tasks/1")
+    ///     .await
+    ///     .assert_allowed();
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn assert_allowed(self) -> CorsResponse {
+        if let Err(reason) = self.browser_verdict() {
+            self.fail(
+                &format!("expected a browser to allow this {}", self.what()),
+                &reason,
+            );
+        }
+        self
+    }
+
+    /// Asserts that a browser would refuse this answer (the opposite of
+    /// [`assert_allowed`](CorsResponse::assert_allowed)): the preflight fails, or the page
+    /// cannot read the response.
+    ///
+    /// ```
+    /// # use axum::{http::Method, Router};
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// #[cors(origins = ["https://app.example"], methods = [PUT])]
+    /// async fn update_task() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task).delete(update_task)));
+    /// // `DELETE` is mounted but not in `methods`: its preflight is refused.
+    /// Preflight::new("https://app.example", Method::DELETE)
+    ///     .send(&router, "/tasks/1")
+    ///     .await
+    ///     .assert_rejected();
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn assert_rejected(self) -> CorsResponse {
+        if self.browser_verdict().is_ok() {
+            self.fail(
+                &format!("expected a browser to reject this {}", self.what()),
+                "it passes every CORS check",
+            );
+        }
+        self
+    }
+
+    /// Asserts that `Access-Control-Allow-Headers` allows a request header `name`
+    /// (case-insensitive; a `*` counts without credentials, except for `Authorization`).
+    #[track_caller]
+    pub fn assert_allows_header(self, name: &str) -> CorsResponse {
+        if let Err(reason) = self.header_allowed(name) {
+            self.fail(
+                &format!("expected the request header `{name}` to be allowed"),
+                &reason,
+            );
+        }
+        self
+    }
+
+    /// Asserts that `Access-Control-Allow-Methods` allows `method` (listed, or `*` without
+    /// credentials; GET, HEAD and POST need no listing and pass).
+    #[track_caller]
+    pub fn assert_allows_method(self, method: Method) -> CorsResponse {
+        if let Err(reason) = self.method_allowed(&method) {
+            self.fail(
+                &format!("expected the method {method} to be allowed"),
+                &reason,
+            );
+        }
+        self
+    }
+
+    /// Asserts that `Access-Control-Expose-Headers` lets the page read the response header
+    /// `name` (case-insensitive; a `*` counts without credentials).
+    #[track_caller]
+    pub fn assert_exposes(self, name: &str) -> CorsResponse {
+        let exposed = list(&self.headers, header::ACCESS_CONTROL_EXPOSE_HEADERS);
+        let ok = exposed.iter().any(|item| item.eq_ignore_ascii_case(name))
+            || (!self.credentials && exposed.iter().any(|item| item == "*"));
+        if !ok {
+            let reason = match exposed.is_empty() {
+                true => "`Access-Control-Expose-Headers` is missing".to_owned(),
+                false => format!("`Access-Control-Expose-Headers` does not list `{name}`"),
+            };
+            self.fail(
+                &format!("expected the response header `{name}` to be exposed"),
+                &reason,
+            );
+        }
+        self
+    }
+
+    /// Asserts `Access-Control-Allow-Credentials: true`.
+    #[track_caller]
+    pub fn assert_credentials(self) -> CorsResponse {
+        if self.headers.get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
+            != Some(&HeaderValue::from_static("true"))
+        {
+            self.fail(
+                "expected `Access-Control-Allow-Credentials: true`",
+                "it is missing or not `true`",
+            );
+        }
+        self
+    }
+
+    /// Asserts `Access-Control-Max-Age: seconds`.
+    #[track_caller]
+    pub fn assert_max_age(self, seconds: u32) -> CorsResponse {
+        let expected = HeaderValue::from(seconds);
+        if self.headers.get(header::ACCESS_CONTROL_MAX_AGE) != Some(&expected) {
+            self.fail(
+                &format!("expected `Access-Control-Max-Age: {seconds}`"),
+                "it is missing or different",
+            );
+        }
+        self
+    }
+
+    /// Asserts that `Vary` names `token` (case-insensitive), such as `origin`: caches must
+    /// then keep one answer per origin.
+    #[track_caller]
+    pub fn assert_vary(self, token: &str) -> CorsResponse {
+        let vary = list(&self.headers, header::VARY);
+        if !vary
+            .iter()
+            .any(|item| item.eq_ignore_ascii_case(token) || item == "*")
+        {
+            self.fail(&format!("expected `Vary` to name `{token}`"), "it does not");
+        }
+        self
+    }
+
+    /// Asserts the response's status.
+    #[track_caller]
+    pub fn assert_status(self, status: u16) -> CorsResponse {
+        if self.status != status {
+            let expected = status;
+            self.fail(
+                &format!("expected the status {expected}"),
+                "the status differs",
+            );
+        }
+        self
+    }
+
+    /// Asserts that the response carries no `Access-Control-*` header at all (`Vary` may be
+    /// there).
+    #[track_caller]
+    pub fn assert_no_cors_headers(self) -> CorsResponse {
+        if let Some(name) = self.headers.keys().find(|name| is_cors_header(name)) {
+            self.fail(
+                "expected no `Access-Control-*` header",
+                &format!("`{name}` is there"),
+            );
+        }
+        self
+    }
+
+    fn what(&self) -> &'static str {
+        match (&self.kind, self.credentials) {
+            (Kind::Preflight { .. }, false) => "preflight",
+            (Kind::Preflight { .. }, true) => "preflight (credentialed request)",
+            (Kind::Actual, false) => "request",
+            (Kind::Actual, true) => "credentialed request",
+        }
+    }
+
+    /// The Fetch standard's CORS check, then, for a preflight, its status, method, header and
+    /// private-network checks.
+    fn browser_verdict(&self) -> Result<(), String> {
+        // Chromium's order: the CORS check first, then the preflight's status.
+        self.cors_check()?;
+        if let Kind::Preflight { .. } = self.kind {
+            if !self.status.is_success() {
+                return Err(format!(
+                    "the preflight's status is {}, not 2xx (\"It does not have HTTP ok status.\")",
+                    self.status
+                ));
+            }
+        }
+        if let Kind::Preflight {
+            method,
+            headers,
+            private_network,
+        } = &self.kind
+        {
+            self.method_allowed(method)?;
+            for name in headers {
+                self.header_allowed(name)?;
+            }
+            if *private_network
+                && self.headers.get("access-control-allow-private-network")
+                    != Some(&HeaderValue::from_static("true"))
+            {
+                return Err(
+                    "private network access was asked and `Access-Control-Allow-Private-Network: true` is missing"
+                        .to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn cors_check(&self) -> Result<(), String> {
+        let mut values = self
+            .headers
+            .get_all(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .iter();
+        let Some(allow_origin) = values.next() else {
+            return Err("`Access-Control-Allow-Origin` is missing".to_owned());
+        };
+        if values.next().is_some() {
+            return Err("`Access-Control-Allow-Origin` is sent more than once".to_owned());
+        }
+        if allow_origin == "*" {
+            if self.credentials {
+                return Err(
+                    "`Access-Control-Allow-Origin` is `*`, which never allows a credentialed request"
+                        .to_owned(),
+                );
+            }
+            return Ok(());
+        }
+        if allow_origin.as_bytes() != self.origin.as_bytes() {
+            return Err(format!(
+                "`Access-Control-Allow-Origin` is {allow_origin:?}, not the request's origin {:?}",
+                self.origin
+            ));
+        }
+        if self.credentials
+            && self.headers.get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
+                != Some(&HeaderValue::from_static("true"))
+        {
+            return Err(
+                "the request has credentials and `Access-Control-Allow-Credentials: true` is missing"
+                    .to_owned(),
+            );
+        }
+        Ok(())
+    }
+
+    fn method_allowed(&self, method: &Method) -> Result<(), String> {
+        let methods = list(&self.headers, header::ACCESS_CONTROL_ALLOW_METHODS);
+        let safelisted = [Method::GET, Method::HEAD, Method::POST].contains(method);
+        if safelisted
+            || methods.iter().any(|item| item == method.as_str())
+            || (!self.credentials && methods.iter().any(|item| item == "*"))
+        {
+            return Ok(());
+        }
+        Err(match methods.is_empty() {
+            true => format!("`Access-Control-Allow-Methods` is missing, and {method} is not a safelisted method"),
+            false => format!("`Access-Control-Allow-Methods` does not list {method}"),
+        })
+    }
+
+    fn header_allowed(&self, name: &str) -> Result<(), String> {
+        let allowed = list(&self.headers, header::ACCESS_CONTROL_ALLOW_HEADERS);
+        if allowed.iter().any(|item| item.eq_ignore_ascii_case(name)) {
+            return Ok(());
+        }
+        let wildcard = allowed.iter().any(|item| item == "*");
+        if wildcard && !self.credentials && !name.eq_ignore_ascii_case("authorization") {
+            return Ok(());
+        }
+        Err(if allowed.is_empty() {
+            format!("`Access-Control-Allow-Headers` is missing, so `{name}` is not allowed")
+        } else if wildcard && name.eq_ignore_ascii_case("authorization") {
+            "`Access-Control-Allow-Headers: *` never covers `authorization`; it must be listed"
+                .to_owned()
+        } else if wildcard {
+            format!("`Access-Control-Allow-Headers: *` does not count for a credentialed request, and `{name}` is not listed")
+        } else {
+            format!("`Access-Control-Allow-Headers` does not list `{name}`")
+        })
+    }
+
+    #[track_caller]
+    fn fail(&self, expected: &str, reason: &str) -> ! {
+        panic!("CORS assertion failed: {expected}\n  but: {reason}\n{self}");
+    }
+}
+
+impl fmt::Display for CorsResponse {
+    /// The request sent and the response received, as in a failure message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "request sent:")?;
+        writeln!(f, "  {}", self.sent.line)?;
+        for (name, value) in &self.sent.headers {
+            writeln!(f, "  {name}: {value}")?;
+        }
+        if self.credentials {
+            writeln!(f, "  (credentials mode: include)")?;
+        }
+        writeln!(f, "response received:")?;
+        writeln!(f, "  {}", self.status)?;
+        let mut any = false;
+        for (name, value) in &self.headers {
+            if is_cors_header(name) || name == header::VARY {
+                any = true;
+                writeln!(f, "  {name}: {value:?}")?;
+            }
+        }
+        if !any {
+            writeln!(f, "  (no Access-Control-* or Vary header)")?;
+        }
+        if !self.body.is_empty() {
+            let shown = &self.body[..self.body.len().min(200)];
+            let more = if shown.len() < self.body.len() {
+                "..."
+            } else {
+                ""
+            };
+            match std::str::from_utf8(shown) {
+                Ok(text) => writeln!(f, "  body: {text:?}{more}")?,
+                Err(_) => writeln!(f, "  body: {} bytes", self.body.len())?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_cors_header(name: &HeaderName) -> bool {
+    name.as_str().starts_with("access-control-")
+}
+
+/// The comma-separated items of every `name` field, trimmed, empty items dropped.
+fn list(headers: &HeaderMap, name: HeaderName) -> Vec<String> {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
