@@ -3,7 +3,11 @@
 use std::fmt;
 
 use axum::{body::Body, response::Response};
-use http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode};
+use http::{
+    header::{self, HeaderName},
+    request::Parts,
+    HeaderMap, HeaderValue, Method, StatusCode,
+};
 
 use crate::{
     headers::{self, HeadersRefusal, Vary},
@@ -11,8 +15,9 @@ use crate::{
     spec::{Names, Spec},
 };
 
-const ACRPN: &str = "access-control-request-private-network";
-const ACAPN: &str = "access-control-allow-private-network";
+// Built once: looking a header up by `&str` parses the name on every request.
+const ACRPN: HeaderName = HeaderName::from_static("access-control-request-private-network");
+const ACAPN: HeaderName = HeaderName::from_static("access-control-allow-private-network");
 
 /// A policy that could not be built: an invalid `env("VAR")` origin list, or a hand-written
 /// [`Spec`] that breaks a rule.
@@ -422,11 +427,7 @@ impl Policy {
             AllowHeaders::Any => None,
             AllowHeaders::List { names, .. } => Some(*names),
         };
-        let any_requested = headers::check_requested(
-            headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS),
-            allowed_names,
-        )
-        .map_err(|e| match e {
+        let any_requested = headers::check_requested(&requested, allowed_names).map_err(|e| match e {
             HeadersRefusal::NotAllowed(name) => (Reason::Header, Some(name)),
             HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
             HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
@@ -471,7 +472,8 @@ impl Policy {
         if pna_requested {
             map.insert(ACAPN, HeaderValue::from_static("true"));
         }
-        self.vary_preflight.apply(&mut map);
+        // A fresh map: nothing to merge with.
+        self.vary_preflight.insert(&mut map);
         Ok(map)
     }
 
