@@ -166,8 +166,9 @@ impl Vary {
     /// Adds the tokens to `headers`' `Vary`, keeping what is there: no token twice (compared
     /// case-insensitively), nothing added when `Vary: *` is present.
     pub(crate) fn apply(&self, headers: &mut HeaderMap) {
-        if !headers.contains_key(header::VARY) {
-            headers.insert(header::VARY, HeaderValue::from_static(self.joined));
+        // One lookup in the common case (no `Vary` yet).
+        if let header::Entry::Vacant(entry) = headers.entry(header::VARY) {
+            entry.insert(HeaderValue::from_static(self.joined));
             return;
         }
         let missing = self

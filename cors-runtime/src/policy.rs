@@ -365,11 +365,13 @@ impl Policy {
         let Some(origin) = decision.allow_origin else {
             return;
         };
-        if headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+        match headers.entry(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
             // Somebody closer to the handler already answered; never send two.
-            return;
+            header::Entry::Occupied(_) => return,
+            header::Entry::Vacant(entry) => {
+                entry.insert(origin);
+            }
         }
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         if self.credentials {
             headers.insert(
                 header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
