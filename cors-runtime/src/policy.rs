@@ -155,6 +155,19 @@ pub(crate) fn single<'a>(
     Some(first)
 }
 
+/// One lookup of `name`: whether the request has it at all, and its value if it has exactly
+/// one (as [`single`]).
+pub(crate) fn present_and_single<'a>(
+    headers: &'a HeaderMap,
+    name: &header::HeaderName,
+) -> (bool, Option<&'a HeaderValue>) {
+    let mut all = headers.get_all(name).iter();
+    match all.next() {
+        None => (false, None),
+        Some(first) => (true, all.next().is_none().then_some(first)),
+    }
+}
+
 /// Is this request a CORS preflight (`OPTIONS` with `Origin` and
 /// `Access-Control-Request-Method`)?
 ///
@@ -389,7 +402,21 @@ impl Policy {
         headers: &HeaderMap,
         parts: Option<&Parts>,
     ) -> Result<Response, Rejection> {
-        match self.preflight_headers(headers, parts) {
+        let origin = single(headers, &header::ORIGIN);
+        let method = single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD);
+        self.preflight_with(origin, method, headers, parts)
+    }
+
+    /// [`Policy::preflight`] with the request's single `Origin` and
+    /// `Access-Control-Request-Method` (see [`single`]) already looked up by the caller.
+    pub(crate) fn preflight_with(
+        &self,
+        origin: Option<&HeaderValue>,
+        method: Option<&HeaderValue>,
+        headers: &HeaderMap,
+        parts: Option<&Parts>,
+    ) -> Result<Response, Rejection> {
+        match self.preflight_headers(origin, method, headers, parts) {
             Ok(map) => {
                 let mut response = Response::new(Body::empty());
                 *response.status_mut() = self.preflight_status;
@@ -408,19 +435,20 @@ impl Policy {
 
     fn preflight_headers<'a>(
         &self,
+        origin: Option<&'a HeaderValue>,
+        method: Option<&'a HeaderValue>,
         headers: &'a HeaderMap,
         parts: Option<&Parts>,
     ) -> Result<HeaderMap, (Reason, Option<&'a [u8]>)> {
         if self.disabled {
             return Err((Reason::Disabled, None));
         }
-        let origin = single(headers, &header::ORIGIN).ok_or((Reason::Origin, None))?;
+        let origin = origin.ok_or((Reason::Origin, None))?;
         let allow_origin = self
             .origins
             .allow(origin, parts)
             .ok_or((Reason::Origin, Some(origin.as_bytes())))?;
-        let method = single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD)
-            .ok_or((Reason::Method, None))?;
+        let method = method.ok_or((Reason::Method, None))?;
         if !self.allows_method(method.as_bytes()) {
             return Err((Reason::Method, Some(method.as_bytes())));
         }

@@ -27,7 +27,7 @@ use http::{header, HeaderValue, Method, StatusCode};
 use pin_project_lite::pin_project;
 
 use crate::{
-    policy::{is_preflight, single, Decision, Reason, Rejection},
+    policy::{present_and_single, Decision, Reason, Rejection},
     spec::Annotated,
     Policy,
 };
@@ -241,7 +241,13 @@ where
     type Future = PreflightFuture;
 
     fn call(self, req: Request, state: S) -> Self::Future {
-        if !is_preflight(req.method(), req.headers()) {
+        // `Origin` and `Access-Control-Request-Method` are looked up once each, for both the
+        // preflight test (`is_preflight`: present at all) and the answer (exactly one value).
+        let headers = req.headers();
+        let (has_origin, origin) = present_and_single(headers, &header::ORIGIN);
+        let (has_method, method) =
+            present_and_single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD);
+        if !(req.method() == Method::OPTIONS && has_origin && has_method) {
             return match &self.table.user {
                 Some(user) => PreflightFuture::Boxed(user(req, state)),
                 None => {
@@ -255,7 +261,6 @@ where
             };
         }
         let in_group = req.extensions().get::<InGroup>().is_some();
-        let method = single(req.headers(), &header::ACCESS_CONTROL_REQUEST_METHOD);
         let policy = method.and_then(|m| self.policy_for(m.as_bytes()));
         let answered = policy.is_some();
         let mut response = match policy {
@@ -270,7 +275,7 @@ where
                     .unwrap_or_else(Rejection::into_response)
             }
             Some(policy) => policy
-                .preflight(req.headers(), None)
+                .preflight_with(origin, method, req.headers(), None)
                 .unwrap_or_else(Rejection::into_response),
         };
         if in_group && answered {
