@@ -14,7 +14,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::{
-    policy::{is_preflight, Decision, Rejection},
+    policy::{is_preflight, Decision, PreflightDecision},
     route::{InGroup, RouteAnswered},
     spec::Spec,
     Policy, PolicyError,
@@ -153,7 +153,7 @@ impl<S> Cors<S> {
         parts: Option<&http::request::Parts>,
     ) -> Kind {
         if preflight {
-            Kind::Preflight(self.policy.preflight(headers, parts))
+            Kind::Preflight(self.policy.decide_preflight(headers, parts))
         } else {
             Kind::Actual(self.policy.actual(headers, parts))
         }
@@ -162,8 +162,9 @@ impl<S> Cors<S> {
 
 #[derive(Debug)]
 enum Kind {
-    /// The group's own answer, used unless the route answers the preflight itself.
-    Preflight(Result<Response, Rejection>),
+    /// The group's own answer, used (and only then built) unless the route answers the
+    /// preflight itself.
+    Preflight(PreflightDecision),
     Actual(Decision),
 }
 
@@ -200,8 +201,8 @@ where
             return Poll::Ready(Ok(response));
         }
         match this.kind.take() {
-            Some(Kind::Preflight(answer)) => {
-                response = answer.unwrap_or_else(Rejection::into_response);
+            Some(Kind::Preflight(decision)) => {
+                response = decision.into_response(this.policy);
             }
             Some(Kind::Actual(decision)) => {
                 this.policy.decorate(decision, response.headers_mut());

@@ -416,30 +416,51 @@ impl Policy {
         headers: &HeaderMap,
         parts: Option<&Parts>,
     ) -> Result<Response, Rejection> {
-        match self.preflight_headers(origin, method, headers, parts) {
-            Ok(map) => {
-                let mut response = Response::new(Body::empty());
-                *response.status_mut() = self.preflight_status;
-                *response.headers_mut() = map;
-                Ok(response)
-            }
-            Err((reason, detail)) => Err(Rejection::new(
-                self.name,
-                reason,
-                detail,
-                headers,
-                Some(&self.vary_preflight),
-            )),
+        match self.approve(origin, method, headers, parts) {
+            Ok(approved) => Ok(self.answer(approved, Some(headers))),
+            Err((reason, detail)) => Err(self.reject(reason, detail, headers)),
         }
     }
 
-    fn preflight_headers<'a>(
+    /// Decides a preflight for a group layer, which answers only if the route under it does not:
+    /// the success response is built later ([`PreflightDecision::into_response`]), when it is
+    /// sent, unless it must echo the request's header names (`headers = "*"`).
+    pub(crate) fn decide_preflight(
+        &self,
+        headers: &HeaderMap,
+        parts: Option<&Parts>,
+    ) -> PreflightDecision {
+        let origin = single(headers, &header::ORIGIN);
+        let method = single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD);
+        match self.approve(origin, method, headers, parts) {
+            Ok(approved) if approved.any_requested && matches!(self.headers, AllowHeaders::Any) => {
+                PreflightDecision::Answered(self.answer(approved, Some(headers)))
+            }
+            Ok(approved) => PreflightDecision::Approved(approved),
+            Err((reason, detail)) => {
+                PreflightDecision::Rejected(self.reject(reason, detail, headers))
+            }
+        }
+    }
+
+    fn reject(&self, reason: Reason, detail: Option<&[u8]>, headers: &HeaderMap) -> Rejection {
+        Rejection::new(
+            self.name,
+            reason,
+            detail,
+            headers,
+            Some(&self.vary_preflight),
+        )
+    }
+
+    /// Checks a preflight against the policy.
+    fn approve<'a>(
         &self,
         origin: Option<&'a HeaderValue>,
         method: Option<&'a HeaderValue>,
         headers: &'a HeaderMap,
         parts: Option<&Parts>,
-    ) -> Result<HeaderMap, (Reason, Option<&'a [u8]>)> {
+    ) -> Result<Approved, (Reason, Option<&'a [u8]>)> {
         if self.disabled {
             return Err((Reason::Disabled, None));
         }
@@ -462,24 +483,34 @@ impl Policy {
             HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
             HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
         })?;
-        let pna_requested = headers
+        let private_network = headers
             .get(ACRPN)
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
-        if pna_requested && !self.private_network {
+        if private_network && !self.private_network {
             return Err((Reason::PrivateNetwork, None));
         }
+        Ok(Approved {
+            allow_origin,
+            // The requested method, echoed: it is a token, and allowed.
+            method: method.clone(),
+            any_requested,
+            private_network,
+        })
+    }
 
+    /// The success response to an approved preflight. `request` (the preflight's headers) is
+    /// read only to echo the requested header names under `headers = "*"`.
+    fn answer(&self, approved: Approved, request: Option<&HeaderMap>) -> Response {
         let mut map = HeaderMap::with_capacity(8);
-        map.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+        map.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, approved.allow_origin);
         if self.credentials {
             map.insert(
                 header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
                 HeaderValue::from_static("true"),
             );
         }
-        // The requested method, echoed: it is a token, and allowed.
-        map.insert(header::ACCESS_CONTROL_ALLOW_METHODS, method.clone());
-        if any_requested {
+        map.insert(header::ACCESS_CONTROL_ALLOW_METHODS, approved.method);
+        if approved.any_requested {
             match &self.headers {
                 AllowHeaders::List {
                     value: Some(value), ..
@@ -488,7 +519,10 @@ impl Policy {
                 }
                 AllowHeaders::List { value: None, .. } => {}
                 AllowHeaders::Any => {
-                    for value in requested.iter() {
+                    let requested = request
+                        .into_iter()
+                        .flat_map(|h| h.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS));
+                    for value in requested {
                         if !value.is_empty() {
                             map.append(header::ACCESS_CONTROL_ALLOW_HEADERS, value.clone());
                         }
@@ -499,12 +533,15 @@ impl Policy {
         if let Some(max_age) = &self.max_age {
             map.insert(header::ACCESS_CONTROL_MAX_AGE, max_age.clone());
         }
-        if pna_requested {
+        if approved.private_network {
             map.insert(ACAPN, HeaderValue::from_static("true"));
         }
         // A fresh map: nothing to merge with.
         self.vary_preflight.insert(&mut map);
-        Ok(map)
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = self.preflight_status;
+        *response.headers_mut() = map;
+        response
     }
 
     fn allows_method(&self, method: &[u8]) -> bool {
@@ -514,6 +551,37 @@ impl Policy {
         match &self.methods {
             AllowMethods::Any => true,
             AllowMethods::List(list) => list.iter().any(|m| m.as_str().as_bytes() == method),
+        }
+    }
+}
+
+/// A preflight the policy accepts; its answer is not built yet.
+#[derive(Debug)]
+pub(crate) struct Approved {
+    allow_origin: HeaderValue,
+    method: HeaderValue,
+    any_requested: bool,
+    private_network: bool,
+}
+
+/// A group layer's decision on a preflight ([`Policy::decide_preflight`]).
+#[derive(Debug)]
+pub(crate) enum PreflightDecision {
+    /// Accepted; the answer is built if it is sent.
+    Approved(Approved),
+    /// Accepted, answer built (it echoes the request).
+    Answered(Response),
+    /// Refused.
+    Rejected(Rejection),
+}
+
+impl PreflightDecision {
+    /// The response to send (and the rejection logged) when the group's answer is used.
+    pub(crate) fn into_response(self, policy: &Policy) -> Response {
+        match self {
+            PreflightDecision::Approved(approved) => policy.answer(approved, None),
+            PreflightDecision::Answered(response) => response,
+            PreflightDecision::Rejected(rejection) => rejection.into_response(),
         }
     }
 }
