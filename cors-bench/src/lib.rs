@@ -86,15 +86,19 @@ pub enum Contender {
     Handler,
     /// Ours, group policy: `#[cors_policy]` and `P::layer()` on plain routes.
     Group,
+    /// Ours, both: the handler-policy routes under the group layer (the route answers; the
+    /// group only passes the request on). Not a target; shows what nesting costs.
+    HandlerInGroup,
 }
 
 impl Contender {
     /// Every contender, baseline first.
-    pub const ALL: [Contender; 4] = [
+    pub const ALL: [Contender; 5] = [
         Contender::Floor,
         Contender::TowerHttp,
         Contender::Handler,
         Contender::Group,
+        Contender::HandlerInGroup,
     ];
 
     /// Human name.
@@ -104,6 +108,7 @@ impl Contender {
             Contender::TowerHttp => "tower-http",
             Contender::Handler => "ours: handler",
             Contender::Group => "ours: group",
+            Contender::HandlerInGroup => "ours: handler in group",
         }
     }
 
@@ -114,6 +119,7 @@ impl Contender {
             Contender::TowerHttp => "tower-http",
             Contender::Handler => "handler",
             Contender::Group => "group",
+            Contender::HandlerInGroup => "handler-in-group",
         }
     }
 
@@ -135,6 +141,9 @@ impl Contender {
             (Table::Origins50, Contender::Group) => origins50::group_router(),
             (Table::Wildcard, Contender::Handler) => wildcard::handler_router(),
             (Table::Wildcard, Contender::Group) => wildcard::group_router(),
+            (Table::Main, Contender::HandlerInGroup) => main::handler_in_group_router(),
+            (Table::Origins50, Contender::HandlerInGroup) => origins50::handler_in_group_router(),
+            (Table::Wildcard, Contender::HandlerInGroup) => wildcard::handler_in_group_router(),
         }
     }
 }
@@ -383,11 +392,18 @@ macro_rules! table {
                     .with_state(())
             }
 
-            pub(super) fn handler_router() -> Router {
+            fn handler_routes() -> Router {
                 Router::new()
                     .route("/tasks", with_cors!(get(list_tasks)))
                     .route("/tasks/{id}", with_cors!(put(update_task)))
-                    .with_state(())
+            }
+
+            pub(super) fn handler_router() -> Router {
+                handler_routes().with_state(())
+            }
+
+            pub(super) fn handler_in_group_router() -> Router {
+                handler_routes().layer(Group::layer()).with_state(())
             }
 
             pub(super) fn group_router() -> Router {

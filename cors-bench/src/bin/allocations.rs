@@ -59,8 +59,8 @@ fn main() {
     println!("### Heap allocations per request (counting allocator; exact)\n");
     for table in Table::ALL {
         println!("#### {}\n", table.name());
-        println!("| request | floor / bare | tower-http | ours: handler | ours: group |");
-        println!("|---|---:|---:|---:|---:|");
+        println!("| request | floor / bare | tower-http | ours: handler | ours: group | ours: handler in group |");
+        println!("|---|---:|---:|---:|---:|---:|");
         for kind in Kind::ALL {
             let counts: Vec<usize> = Contender::ALL
                 .into_iter()
