@@ -42,8 +42,12 @@ $deps
 TOML
     cp "$root/Cargo.lock" "$dir/Cargo.lock"
     {
-        echo "use axum::{routing::get, Router};"
-        [ "$kind" = ours ] && echo "use cors_runtime::with_cors;"
+        if [ "$kind" = ours ]; then
+            echo "use axum::Router;"
+            echo "use cors_runtime::with_cors;"
+        else
+            echo "use axum::{routing::get, Router};"
+        fi
         if [ "$kind" = tower ]; then
             cat <<'RS'
 use axum::http::{header, HeaderValue, Method};
