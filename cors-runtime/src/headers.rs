@@ -114,53 +114,62 @@ fn vary_has(headers: &HeaderMap, token: &str) -> bool {
 }
 
 /// A `Vary` addition: the tokens, and all of them joined in one static value.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub(crate) struct Vary {
     tokens: &'static [&'static str],
-    joined: &'static str,
+    /// The joined value, built at compile time: `HeaderValue::from_static` on a string that is
+    /// not a literal at the call site checks every byte at run time (~70 bytes for preflights).
+    value: fn() -> HeaderValue,
+}
+
+impl std::fmt::Debug for Vary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Vary").field(&(self.value)()).finish()
+    }
+}
+
+macro_rules! vary {
+    ($($token:literal),+; $joined:literal) => {
+        Vary {
+            tokens: &[$($token),+],
+            value: || {
+                const VALUE: HeaderValue = HeaderValue::from_static($joined);
+                VALUE
+            },
+        }
+    };
 }
 
 impl Vary {
-    pub(crate) const ORIGIN: Vary = Vary {
-        tokens: &["origin"],
-        joined: "origin",
-    };
-    pub(crate) const PREFLIGHT: Vary = Vary {
-        tokens: &[
-            "origin",
-            "access-control-request-method",
-            "access-control-request-headers",
-        ],
-        joined: "origin, access-control-request-method, access-control-request-headers",
-    };
-    pub(crate) const PREFLIGHT_ANY_ORIGIN: Vary = Vary {
-        tokens: &[
-            "access-control-request-method",
-            "access-control-request-headers",
-        ],
-        joined: "access-control-request-method, access-control-request-headers",
-    };
-    pub(crate) const PREFLIGHT_PNA: Vary = Vary {
-        tokens: &[
-            "origin",
-            "access-control-request-method",
-            "access-control-request-headers",
-            "access-control-request-private-network",
-        ],
-        joined: "origin, access-control-request-method, access-control-request-headers, access-control-request-private-network",
-    };
-    pub(crate) const PREFLIGHT_ANY_ORIGIN_PNA: Vary = Vary {
-        tokens: &[
-            "access-control-request-method",
-            "access-control-request-headers",
-            "access-control-request-private-network",
-        ],
-        joined: "access-control-request-method, access-control-request-headers, access-control-request-private-network",
-    };
+    pub(crate) const ORIGIN: Vary = vary!("origin"; "origin");
+    pub(crate) const PREFLIGHT: Vary = vary!(
+        "origin",
+        "access-control-request-method",
+        "access-control-request-headers";
+        "origin, access-control-request-method, access-control-request-headers"
+    );
+    pub(crate) const PREFLIGHT_ANY_ORIGIN: Vary = vary!(
+        "access-control-request-method",
+        "access-control-request-headers";
+        "access-control-request-method, access-control-request-headers"
+    );
+    pub(crate) const PREFLIGHT_PNA: Vary = vary!(
+        "origin",
+        "access-control-request-method",
+        "access-control-request-headers",
+        "access-control-request-private-network";
+        "origin, access-control-request-method, access-control-request-headers, access-control-request-private-network"
+    );
+    pub(crate) const PREFLIGHT_ANY_ORIGIN_PNA: Vary = vary!(
+        "access-control-request-method",
+        "access-control-request-headers",
+        "access-control-request-private-network";
+        "access-control-request-method, access-control-request-headers, access-control-request-private-network"
+    );
 
     /// Sets `Vary` in a map known to have none (a response this crate builds).
     pub(crate) fn insert(&self, headers: &mut HeaderMap) {
-        headers.insert(header::VARY, HeaderValue::from_static(self.joined));
+        headers.insert(header::VARY, (self.value)());
     }
 
     /// Adds the tokens to `headers`' `Vary`, keeping what is there: no token twice (compared
@@ -168,7 +177,7 @@ impl Vary {
     pub(crate) fn apply(&self, headers: &mut HeaderMap) {
         // One lookup in the common case (no `Vary` yet).
         if let header::Entry::Vacant(entry) = headers.entry(header::VARY) {
-            entry.insert(HeaderValue::from_static(self.joined));
+            entry.insert((self.value)());
             return;
         }
         let missing = self
@@ -177,7 +186,7 @@ impl Vary {
             .filter(|token| !vary_has(headers, token))
             .count();
         if missing == self.tokens.len() {
-            headers.append(header::VARY, HeaderValue::from_static(self.joined));
+            headers.append(header::VARY, (self.value)());
         } else if missing > 0 {
             for token in self.tokens {
                 if !vary_has(headers, token) {

@@ -18,6 +18,8 @@ use crate::{
 // Built once: looking a header up by `&str` parses the name on every request.
 const ACRPN: HeaderName = HeaderName::from_static("access-control-request-private-network");
 const ACAPN: HeaderName = HeaderName::from_static("access-control-allow-private-network");
+/// `Content-Type` of the plain-text answers (built at compile time, not checked per request).
+pub(crate) const TEXT_PLAIN: HeaderValue = HeaderValue::from_static("text/plain; charset=utf-8");
 
 /// A policy that could not be built: an invalid `env("VAR")` origin list, or a hand-written
 /// [`Spec`] that breaks a rule.
@@ -649,7 +651,7 @@ impl Rejection {
         *response.status_mut() = StatusCode::FORBIDDEN;
         response.headers_mut().insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
+            TEXT_PLAIN,
         );
         match &self.vary {
             Some(vary) => vary.apply(response.headers_mut()),

@@ -27,7 +27,7 @@ use http::{header, HeaderValue, Method, StatusCode};
 use pin_project_lite::pin_project;
 
 use crate::{
-    policy::{present_and_single, Decision, Reason, Rejection},
+    policy::{present_and_single, Decision, Reason, Rejection, TEXT_PLAIN},
     spec::Annotated,
     Policy,
 };
@@ -180,7 +180,7 @@ fn panic_response(policy: &str, payload: Box<dyn Any + Send>) -> Response {
     *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     response.headers_mut().insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
+        TEXT_PLAIN,
     );
     response
 }
