@@ -293,17 +293,29 @@ fn origin_list_size_and_patterns_add_no_allocations() {
         ("handler, 50 origins", wide, "https://app37.example.com"),
         ("handler, pattern", pattern, ORIGIN),
         ("group, 3 origins", group(GroupPolicy::layer()), ORIGIN),
-        ("group, 50 origins", group(FiftyOrigins::layer()), "https://app37.example.com"),
+        (
+            "group, 50 origins",
+            group(FiftyOrigins::layer()),
+            "https://app37.example.com",
+        ),
         ("group, pattern", group(Subdomains::layer()), ORIGIN),
     ];
     let mut counts = Vec::new();
     for (name, router, origin) in &routers {
         let (allowed, res) = count(router, || preflight(origin));
-        assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], *origin, "{name}");
+        assert_eq!(
+            res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+            *origin,
+            "{name}"
+        );
         let (rejected, res) = count(router, || preflight("https://evil.example.net"));
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{name}");
         let (get_origin, res) = count(router, || get_request(Some(origin)));
-        assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], *origin, "{name}");
+        assert_eq!(
+            res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+            *origin,
+            "{name}"
+        );
         let (get_no_origin, _) = count(router, || get_request(None));
         counts.push((name, [allowed, rejected, get_origin, get_no_origin]));
     }

@@ -134,7 +134,9 @@ impl Contender {
             (Table::Main, Contender::Floor) => main::floor_router(),
             (Table::Origins50, Contender::Floor) => origins50::floor_router(),
             (Table::Wildcard, Contender::Floor) => wildcard::floor_router(),
-            (_, Contender::TowerHttp) => bare_routes().layer(tower_http_layer(table)).with_state(()),
+            (_, Contender::TowerHttp) => {
+                bare_routes().layer(tower_http_layer(table)).with_state(())
+            }
             (Table::Main, Contender::Handler) => main::handler_router(),
             (Table::Main, Contender::Group) => main::group_router(),
             (Table::Origins50, Contender::Handler) => origins50::handler_router(),
@@ -163,7 +165,12 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 4] = [Kind::Preflight, Kind::Rejected, Kind::GetOrigin, Kind::GetNoOrigin];
+    pub const ALL: [Kind; 4] = [
+        Kind::Preflight,
+        Kind::Rejected,
+        Kind::GetOrigin,
+        Kind::GetNoOrigin,
+    ];
 
     /// Human name.
     pub fn name(self) -> &'static str {
@@ -320,14 +327,17 @@ fn static_preflight(origin: &'static str) -> Response {
         .into_response()
 }
 
-
 fn tower_http_layer(table: Table) -> CorsLayer {
     let origins = match table {
         Table::Main => AllowOrigin::list(main::ORIGINS.iter().map(|o| HeaderValue::from_static(o))),
-        Table::Origins50 => {
-            AllowOrigin::list(origins50::ORIGINS.iter().map(|o| HeaderValue::from_static(o)))
+        Table::Origins50 => AllowOrigin::list(
+            origins50::ORIGINS
+                .iter()
+                .map(|o| HeaderValue::from_static(o)),
+        ),
+        Table::Wildcard => {
+            AllowOrigin::predicate(|origin, _| is_example_subdomain(origin.as_bytes()))
         }
-        Table::Wildcard => AllowOrigin::predicate(|origin, _| is_example_subdomain(origin.as_bytes())),
     };
     CorsLayer::new()
         .allow_origin(origins)
@@ -418,9 +428,17 @@ macro_rules! table {
 table!(
     main,
     allowed = "https://app.example.com",
-    origins = ["https://app.example.com", "https://admin.example.com", "https://other.example.com"],
+    origins = [
+        "https://app.example.com",
+        "https://admin.example.com",
+        "https://other.example.com"
+    ],
     handler = (
-        origins = ["https://app.example.com", "https://admin.example.com", "https://other.example.com"],
+        origins = [
+            "https://app.example.com",
+            "https://admin.example.com",
+            "https://other.example.com"
+        ],
         methods = [GET, PUT, DELETE],
         headers = ["content-type", "authorization"],
         credentials,
@@ -431,7 +449,58 @@ table!(
 table!(
     origins50,
     allowed = "https://app37.example.com",
-    origins = ["https://app01.example.com", "https://app02.example.com", "https://app03.example.com", "https://app04.example.com", "https://app05.example.com", "https://app06.example.com", "https://app07.example.com", "https://app08.example.com", "https://app09.example.com", "https://app10.example.com", "https://app11.example.com", "https://app12.example.com", "https://app13.example.com", "https://app14.example.com", "https://app15.example.com", "https://app16.example.com", "https://app17.example.com", "https://app18.example.com", "https://app19.example.com", "https://app20.example.com", "https://app21.example.com", "https://app22.example.com", "https://app23.example.com", "https://app24.example.com", "https://app25.example.com", "https://app26.example.com", "https://app27.example.com", "https://app28.example.com", "https://app29.example.com", "https://app30.example.com", "https://app31.example.com", "https://app32.example.com", "https://app33.example.com", "https://app34.example.com", "https://app35.example.com", "https://app36.example.com", "https://app37.example.com", "https://app38.example.com", "https://app39.example.com", "https://app40.example.com", "https://app41.example.com", "https://app42.example.com", "https://app43.example.com", "https://app44.example.com", "https://app45.example.com", "https://app46.example.com", "https://app47.example.com", "https://app48.example.com", "https://app49.example.com", "https://app50.example.com"],
+    origins = [
+        "https://app01.example.com",
+        "https://app02.example.com",
+        "https://app03.example.com",
+        "https://app04.example.com",
+        "https://app05.example.com",
+        "https://app06.example.com",
+        "https://app07.example.com",
+        "https://app08.example.com",
+        "https://app09.example.com",
+        "https://app10.example.com",
+        "https://app11.example.com",
+        "https://app12.example.com",
+        "https://app13.example.com",
+        "https://app14.example.com",
+        "https://app15.example.com",
+        "https://app16.example.com",
+        "https://app17.example.com",
+        "https://app18.example.com",
+        "https://app19.example.com",
+        "https://app20.example.com",
+        "https://app21.example.com",
+        "https://app22.example.com",
+        "https://app23.example.com",
+        "https://app24.example.com",
+        "https://app25.example.com",
+        "https://app26.example.com",
+        "https://app27.example.com",
+        "https://app28.example.com",
+        "https://app29.example.com",
+        "https://app30.example.com",
+        "https://app31.example.com",
+        "https://app32.example.com",
+        "https://app33.example.com",
+        "https://app34.example.com",
+        "https://app35.example.com",
+        "https://app36.example.com",
+        "https://app37.example.com",
+        "https://app38.example.com",
+        "https://app39.example.com",
+        "https://app40.example.com",
+        "https://app41.example.com",
+        "https://app42.example.com",
+        "https://app43.example.com",
+        "https://app44.example.com",
+        "https://app45.example.com",
+        "https://app46.example.com",
+        "https://app47.example.com",
+        "https://app48.example.com",
+        "https://app49.example.com",
+        "https://app50.example.com"
+    ],
     handler = (policy = Group)
 );
 

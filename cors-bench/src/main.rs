@@ -5,7 +5,7 @@
 //! cors-bench allocations         # heap allocations per request (runs the `allocations` binary)
 //! cors-bench instructions [N]    # instructions per request under callgrind (N requests, 2000)
 //! cors-bench time [ROUNDS]       # interleaved wall-clock time (ROUNDS rounds, 41)
-//! cors-bench e2e [SECS] [ROUNDS] # loopback req/s with axum::serve and wrk (3 s, 3 rounds)
+//! cors-bench e2e [SECS] [ROUNDS] # loopback req/s with axum::serve and wrk (5 s, 5 rounds)
 //! ```
 
 use std::{
@@ -49,12 +49,12 @@ fn main() -> ExitCode {
             allocations();
             instructions(2000);
             time(41);
-            e2e(3, 3);
+            e2e(5, 5);
         }
         Some("allocations") => allocations(),
         Some("instructions") => instructions(arg(1, 2000)),
         Some("time") => time(arg(1, 41) as usize),
-        Some("e2e") => e2e(arg(1, 3), arg(2, 3) as usize),
+        Some("e2e") => e2e(arg(1, 5), arg(2, 5) as usize),
         Some("callgrind-run") => callgrind_run(&args[1..]),
         _ => {
             eprintln!("usage: cors-bench all | allocations | instructions [N] | time [ROUNDS] | e2e [SECS] [ROUNDS]");
@@ -71,9 +71,9 @@ fn sibling(name: &str) -> PathBuf {
 }
 
 fn allocations() {
-    let status = Command::new(sibling("allocations"))
-        .status()
-        .expect("run the `allocations` binary (build it with `cargo build --release -p cors-bench`)");
+    let status = Command::new(sibling("allocations")).status().expect(
+        "run the `allocations` binary (build it with `cargo build --release -p cors-bench`)",
+    );
     assert!(status.success(), "allocations failed");
 }
 
@@ -143,7 +143,10 @@ fn callgrind(table: Table, contender: Contender, kind: Kind, n: u64) -> f64 {
     let _ = std::fs::remove_file(&out);
     let total: u64 = text
         .lines()
-        .find_map(|l| l.strip_prefix("totals:").or_else(|| l.strip_prefix("summary:")))
+        .find_map(|l| {
+            l.strip_prefix("totals:")
+                .or_else(|| l.strip_prefix("summary:"))
+        })
         .and_then(|v| v.split_whitespace().next())
         .and_then(|v| v.parse().ok())
         .expect("callgrind totals");
@@ -156,7 +159,8 @@ type Grid = Vec<Vec<Vec<f64>>>;
 fn instructions(n: u64) {
     let jobs: Vec<(usize, usize, usize)> = (0..Table::ALL.len())
         .flat_map(|t| {
-            (0..Kind::ALL.len()).flat_map(move |k| (0..Contender::ALL.len()).map(move |c| (t, k, c)))
+            (0..Kind::ALL.len())
+                .flat_map(move |k| (0..Contender::ALL.len()).map(move |c| (t, k, c)))
         })
         .collect();
     let grid: Mutex<Grid> = Mutex::new(vec![
@@ -381,7 +385,9 @@ fn e2e(secs: u64, rounds: usize) {
     println!(
         "### Loopback end to end (axum::serve on 1 tokio worker, wrk -t1 -c32, {secs} s per run, {rounds} interleaved rounds; 3 exact origins)\n"
     );
-    println!("Raw figures are medians of requests per second; ratios are medians of per-round ratios.\n");
+    println!(
+        "Raw figures are medians of requests per second; ratios are medians of per-round ratios.\n"
+    );
     println!("| request | floor / bare req/s | tower-http req/s | ours: handler req/s | ours: group req/s | ours: handler in group req/s | handler ÷ tower-http | group ÷ tower-http |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     let n = Contender::ALL.len();
@@ -400,12 +406,7 @@ fn e2e(secs: u64, rounds: usize) {
         for (c, x) in raw.iter().enumerate().skip(1) {
             let _ = write!(line, " {x:.0} ({:.2}×) |", per_round(c, 0));
         }
-        let _ = write!(
-            line,
-            " {:.2}× | {:.2}× |",
-            per_round(2, 1),
-            per_round(3, 1)
-        );
+        let _ = write!(line, " {:.2}× | {:.2}× |", per_round(2, 1), per_round(3, 1));
         println!("{line}");
     }
     println!();
