@@ -206,12 +206,14 @@ mod tests {
         for v in values {
             map.append(header::ACCESS_CONTROL_REQUEST_HEADERS, v.clone());
         }
-        check_requested(&map.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS), allowed).map_err(|e| {
-            match e {
-                HeadersRefusal::NotAllowed(name) => name.to_vec(),
-                HeadersRefusal::Malformed => b"<malformed>".to_vec(),
-                HeadersRefusal::TooLong => b"<too long>".to_vec(),
-            }
+        check_requested(
+            &map.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS),
+            allowed,
+        )
+        .map_err(|e| match e {
+            HeadersRefusal::NotAllowed(name) => name.to_vec(),
+            HeadersRefusal::Malformed => b"<malformed>".to_vec(),
+            HeadersRefusal::TooLong => b"<too long>".to_vec(),
         })
     }
 

@@ -480,11 +480,12 @@ impl Policy {
             AllowHeaders::Any => None,
             AllowHeaders::List { names, .. } => Some(*names),
         };
-        let any_requested = headers::check_requested(&requested, allowed_names).map_err(|e| match e {
-            HeadersRefusal::NotAllowed(name) => (Reason::Header, Some(name)),
-            HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
-            HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
-        })?;
+        let any_requested =
+            headers::check_requested(&requested, allowed_names).map_err(|e| match e {
+                HeadersRefusal::NotAllowed(name) => (Reason::Header, Some(name)),
+                HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
+                HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
+            })?;
         let private_network = headers
             .get(ACRPN)
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
@@ -649,10 +650,9 @@ impl Rejection {
         }
         let mut response = Response::new(Body::from(self.reason.text()));
         *response.status_mut() = StatusCode::FORBIDDEN;
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            TEXT_PLAIN,
-        );
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, TEXT_PLAIN);
         match &self.vary {
             Some(vary) => vary.apply(response.headers_mut()),
             None => Vary::PREFLIGHT_ANY_ORIGIN.apply(response.headers_mut()),

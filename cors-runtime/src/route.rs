@@ -178,10 +178,9 @@ fn panic_response(policy: &str, payload: Box<dyn Any + Send>) -> Response {
     tracing::error!(target: "cors_runtime", policy, panic = message, "handler panicked; answered 500");
     let mut response = Response::new(Body::from("internal server error"));
     *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        TEXT_PLAIN,
-    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, TEXT_PLAIN);
     response
 }
 
