@@ -61,9 +61,13 @@ fn trim_ows(mut bytes: &[u8]) -> &[u8] {
 /// `allowed` is `None` for `headers = "*"` (any valid name) or the policy's lower-case names.
 /// Names compare ASCII case-insensitively; empty items (`a,,b`) are skipped. Returns whether any
 /// name was requested. Work is bounded by [`MAX_REQUEST_HEADERS_LEN`] bytes.
+///
+/// `allowed_are_tokens` says every allowed name is a valid token (always so for names the
+/// macros accepted), so that a requested name equal to one of them needs no token check.
 pub(crate) fn check_requested<'a>(
     fields: &http::header::GetAll<'a, HeaderValue>,
     allowed: Option<&[&str]>,
+    allowed_are_tokens: bool,
 ) -> Result<bool, HeadersRefusal<'a>> {
     let total: usize = fields.iter().map(|v| v.len() + 1).sum();
     if total > MAX_REQUEST_HEADERS_LEN + 1 {
@@ -84,7 +88,9 @@ pub(crate) fn check_requested<'a>(
             any = true;
             // Fast path: browsers send allowed names lower case, exactly as listed (and a
             // listed name is a valid token).
-            if allowed.is_some_and(|allowed| allowed.iter().any(|a| a.as_bytes() == name)) {
+            if allowed_are_tokens
+                && allowed.is_some_and(|allowed| allowed.iter().any(|a| a.as_bytes() == name))
+            {
                 continue;
             }
             if !is_token(name) {
@@ -209,6 +215,7 @@ mod tests {
         check_requested(
             &map.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS),
             allowed,
+            allowed.is_some_and(|names| names.iter().all(|n| is_token(n.as_bytes()))),
         )
         .map_err(|e| match e {
             HeadersRefusal::NotAllowed(name) => name.to_vec(),
@@ -229,6 +236,19 @@ mod tests {
             Err(b"AUTHORIZATION".to_vec())
         );
         assert_eq!(check(&v, None), Ok(true));
+    }
+
+    #[test]
+    fn exact_match_fast_path_keeps_the_token_check() {
+        let v = [HeaderValue::from_static("content-type,authorization")];
+        assert_eq!(
+            check(&v, Some(&["authorization", "content-type"])),
+            Ok(true)
+        );
+        // A hand-written spec may list a name that is not a token: an exact match must not
+        // let it through unchecked.
+        let v = [HeaderValue::from_static("x a")];
+        assert_eq!(check(&v, Some(&["x a"])), Err(b"<malformed>".to_vec()));
     }
 
     #[test]

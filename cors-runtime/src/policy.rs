@@ -71,6 +71,8 @@ enum AllowHeaders {
     List {
         names: &'static [&'static str],
         value: Option<HeaderValue>,
+        /// Every name is a valid token (see [`headers::check_requested`]).
+        tokens: bool,
     },
 }
 
@@ -279,10 +281,12 @@ impl Policy {
             Names::Default => AllowHeaders::List {
                 names: &[],
                 value: None,
+                tokens: true,
             },
             Names::List(names) => AllowHeaders::List {
                 names,
                 value: header_list(names),
+                tokens: names.iter().all(|n| headers::is_token(n.as_bytes())),
             },
         };
         let expose = match spec.expose {
@@ -476,12 +480,12 @@ impl Policy {
             return Err((Reason::Method, Some(method.as_bytes())));
         }
         let requested = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
-        let allowed_names = match &self.headers {
-            AllowHeaders::Any => None,
-            AllowHeaders::List { names, .. } => Some(*names),
+        let (allowed_names, tokens) = match &self.headers {
+            AllowHeaders::Any => (None, false),
+            AllowHeaders::List { names, tokens, .. } => (Some(*names), *tokens),
         };
         let any_requested =
-            headers::check_requested(&requested, allowed_names).map_err(|e| match e {
+            headers::check_requested(&requested, allowed_names, tokens).map_err(|e| match e {
                 HeadersRefusal::NotAllowed(name) => (Reason::Header, Some(name)),
                 HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
                 HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
