@@ -1,6 +1,11 @@
 //! Heap allocations per request, counted exactly with a counting global allocator, against a
 //! no-CORS baseline ("bare") and a preflight handler that returns fixed headers ("static floor").
 //!
+//! Targets (performance issue): the handler policy adds no allocation to any request (preflights
+//! stay at or under the static floor); a group policy adds at most 2; a 50-origin list and a
+//! wildcard-subdomain pattern allocate exactly as a 3-origin list does. `cors-bench` (see
+//! BENCHMARKS.md) prints the same counts next to tower-http's.
+//!
 //! Handlers here never await, so each request completes in one poll with a no-op waker: no
 //! runtime is involved and the count is exactly what axum and this crate allocate.
 #![allow(unsafe_code)] // the counting allocator: `GlobalAlloc` is an unsafe trait
@@ -95,6 +100,34 @@ async fn plain() -> &'static str {
 )]
 struct GroupPolicy;
 
+#[cors_policy(
+    origins = ["https://app01.example.com", "https://app02.example.com", "https://app03.example.com", "https://app04.example.com", "https://app05.example.com", "https://app06.example.com", "https://app07.example.com", "https://app08.example.com", "https://app09.example.com", "https://app10.example.com", "https://app11.example.com", "https://app12.example.com", "https://app13.example.com", "https://app14.example.com", "https://app15.example.com", "https://app16.example.com", "https://app17.example.com", "https://app18.example.com", "https://app19.example.com", "https://app20.example.com", "https://app21.example.com", "https://app22.example.com", "https://app23.example.com", "https://app24.example.com", "https://app25.example.com", "https://app26.example.com", "https://app27.example.com", "https://app28.example.com", "https://app29.example.com", "https://app30.example.com", "https://app31.example.com", "https://app32.example.com", "https://app33.example.com", "https://app34.example.com", "https://app35.example.com", "https://app36.example.com", "https://app37.example.com", "https://app38.example.com", "https://app39.example.com", "https://app40.example.com", "https://app41.example.com", "https://app42.example.com", "https://app43.example.com", "https://app44.example.com", "https://app45.example.com", "https://app46.example.com", "https://app47.example.com", "https://app48.example.com", "https://app49.example.com", "https://app50.example.com"],
+    methods = [GET, PUT, DELETE],
+    headers = ["content-type", "authorization"],
+    credentials,
+    max_age = 600
+)]
+struct FiftyOrigins;
+
+#[cors_policy(
+    origins = ["https://*.example.com"],
+    methods = [GET, PUT, DELETE],
+    headers = ["content-type", "authorization"],
+    credentials,
+    max_age = 600
+)]
+struct Subdomains;
+
+#[cors(policy = FiftyOrigins)]
+async fn fifty() -> &'static str {
+    "ok"
+}
+
+#[cors(policy = Subdomains)]
+async fn subdomains() -> &'static str {
+    "ok"
+}
+
 /// What the fastest possible preflight answer looks like: fixed headers, nothing checked.
 async fn static_preflight() -> Response {
     (
@@ -131,21 +164,28 @@ async fn static_preflight() -> Response {
         .into_response()
 }
 
+// Header values are `from_static`: cloning one costs no allocation, as with a request parsed by
+// hyper (its values share the read buffer). A value built from a `&str` allocates on its first
+// clone, which would charge a policy that echoes a request value for an allocation a server
+// never makes.
 fn get_request(origin: Option<&'static str>) -> Request<Body> {
     let mut builder = Request::get("/tasks");
     if let Some(origin) = origin {
-        builder = builder.header(header::ORIGIN, origin);
+        builder = builder.header(header::ORIGIN, HeaderValue::from_static(origin));
     }
     builder.body(Body::empty()).unwrap()
 }
 
 fn preflight(origin: &'static str) -> Request<Body> {
     Request::options("/tasks/1")
-        .header(header::ORIGIN, origin)
-        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+        .header(header::ORIGIN, HeaderValue::from_static(origin))
+        .header(
+            header::ACCESS_CONTROL_REQUEST_METHOD,
+            HeaderValue::from_static("PUT"),
+        )
         .header(
             header::ACCESS_CONTROL_REQUEST_HEADERS,
-            "authorization,content-type",
+            HeaderValue::from_static("authorization,content-type"),
         )
         .body(Body::empty())
         .unwrap()
@@ -208,9 +248,14 @@ fn cors_adds_no_allocations_beyond_the_baselines() {
         rejected_preflight <= floor,
         "rejected preflight: {rejected_preflight} > floor {floor}"
     );
-    // Group layers are tower layers: axum clones the (non-zero-sized) layered service per request
-    // and the request is marked in its extensions. Measured: bare + 3 and floor + 2. The
-    // performance issue's target for groups is bare + 2; these bounds guard against regressions.
+    // Group layers are tower layers, and in axum 0.8 a tower layer costs 2 allocations per
+    // request by itself (the boxed service is cloned, and its future boxed). The issue's target
+    // is bare + 2; GET measures bare + 3. The third allocation is the `InGroup` request mark that
+    // lets a `with_cors!` route under the group answer for itself: axum has already put 3
+    // extensions in the request (OriginalUri, MatchedPath, UrlParams), so a 4th grows the map.
+    // No way around it was found that keeps `with_cors!` routes under groups (behind any layer,
+    // `tower::buffer` included) answering for themselves. Asserted at the measured value so
+    // that a regression fails.
     assert!(
         group_get <= bare_get + 3,
         "group GET: {group_get} > bare {bare_get} + 3"
@@ -219,4 +264,66 @@ fn cors_adds_no_allocations_beyond_the_baselines() {
         group_preflight <= floor + 2,
         "group preflight: {group_preflight} > floor {floor} + 2"
     );
+}
+
+/// A 50-origin list and a wildcard-subdomain pattern allocate exactly as 3 origins do.
+#[test]
+fn origin_list_size_and_patterns_add_no_allocations() {
+    let three = Router::new()
+        .route("/tasks", with_cors!(get(annotated)))
+        .route("/tasks/{id}", with_cors!(put(annotated)))
+        .with_state(());
+    let wide = Router::new()
+        .route("/tasks", with_cors!(get(fifty)))
+        .route("/tasks/{id}", with_cors!(put(fifty)))
+        .with_state(());
+    let pattern = Router::new()
+        .route("/tasks", with_cors!(get(subdomains)))
+        .route("/tasks/{id}", with_cors!(put(subdomains)))
+        .with_state(());
+    let group = |layer: cors_runtime::CorsLayer| {
+        Router::new()
+            .route("/tasks", get(plain))
+            .route("/tasks/{id}", put(plain))
+            .layer(layer)
+            .with_state(())
+    };
+    let routers = [
+        ("handler, 3 origins", three, ORIGIN),
+        ("handler, 50 origins", wide, "https://app37.example.com"),
+        ("handler, pattern", pattern, ORIGIN),
+        ("group, 3 origins", group(GroupPolicy::layer()), ORIGIN),
+        (
+            "group, 50 origins",
+            group(FiftyOrigins::layer()),
+            "https://app37.example.com",
+        ),
+        ("group, pattern", group(Subdomains::layer()), ORIGIN),
+    ];
+    let mut counts = Vec::new();
+    for (name, router, origin) in &routers {
+        let (allowed, res) = count(router, || preflight(origin));
+        assert_eq!(
+            res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+            *origin,
+            "{name}"
+        );
+        let (rejected, res) = count(router, || preflight("https://evil.example.net"));
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{name}");
+        let (get_origin, res) = count(router, || get_request(Some(origin)));
+        assert_eq!(
+            res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+            *origin,
+            "{name}"
+        );
+        let (get_no_origin, _) = count(router, || get_request(None));
+        counts.push((name, [allowed, rejected, get_origin, get_no_origin]));
+    }
+    println!("allocations [preflight, rejected, GET, GET without Origin]: {counts:?}");
+    for (name, c) in &counts[1..3] {
+        assert_eq!(*c, counts[0].1, "{name} vs handler, 3 origins");
+    }
+    for (name, c) in &counts[4..6] {
+        assert_eq!(*c, counts[3].1, "{name} vs group, 3 origins");
+    }
 }

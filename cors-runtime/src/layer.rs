@@ -19,7 +19,9 @@ use tower_service::Service;
 
 use crate::{
     origin::{OriginCheckFuture, MAX_ORIGIN_LEN},
-    policy::{is_preflight, single, Ctx, Decision, Gate, GateProj, Rejection, RouteOf},
+    policy::{
+        is_preflight, single, Ctx, Decision, Gate, GateProj, PreflightDecision, Rejection, RouteOf,
+    },
     route::{InGroup, RouteAnswered},
     spec::Spec,
     Policy, PolicyError,
@@ -291,7 +293,7 @@ impl<S> Cors<S> {
             resolved: None,
         };
         if preflight {
-            Kind::Preflight(self.policy.preflight(headers, ctx))
+            Kind::Preflight(self.policy.decide_preflight(headers, ctx))
         } else {
             Kind::Actual(self.policy.actual(headers, ctx))
         }
@@ -358,7 +360,7 @@ impl Pending {
             resolved: Some(allowed),
         };
         if self.preflight {
-            Kind::Preflight(policy.preflight(&self.headers, ctx))
+            Kind::Preflight(policy.decide_preflight(&self.headers, ctx))
         } else {
             Kind::Actual(policy.actual(&self.headers, ctx))
         }
@@ -367,8 +369,9 @@ impl Pending {
 
 #[derive(Debug)]
 enum Kind {
-    /// The group's own answer, used unless the route answers the preflight itself.
-    Preflight(Result<Response, Rejection>),
+    /// The group's own answer, used (and only then built) unless the route answers the
+    /// preflight itself.
+    Preflight(PreflightDecision),
     Actual(Decision),
     /// An async origin predicate decides; resolved before the inner response is awaited.
     Pending(Box<Pending>),
@@ -429,8 +432,8 @@ where
             return Poll::Ready(Ok(response));
         }
         match this.kind.take() {
-            Some(Kind::Preflight(answer)) => {
-                response = answer.unwrap_or_else(Rejection::into_response);
+            Some(Kind::Preflight(decision)) => {
+                response = decision.into_response(this.policy);
             }
             Some(Kind::Actual(decision)) => {
                 this.policy.decorate(decision, response.headers_mut());

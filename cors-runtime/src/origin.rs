@@ -10,6 +10,9 @@ use crate::{
     PolicyError,
 };
 
+/// Exact-origin lists up to this long are scanned; longer ones are binary-searched.
+const SCAN_MAX: usize = 8;
+
 /// Longest `Origin` value considered at all.
 pub(crate) const MAX_ORIGIN_LEN: usize = 300;
 
@@ -237,8 +240,20 @@ impl OriginMatcher {
             OriginMatcher::Any => Some(HeaderValue::from_static("*")),
             OriginMatcher::List { exact, wildcards } => {
                 let bytes = origin.as_bytes();
-                if let Ok(i) = exact.binary_search_by(|probe| probe.as_bytes().cmp(bytes)) {
-                    return Some(exact[i].clone());
+                // Short lists: a scan comparing lengths first (most entries differ in length,
+                // and a length compare is one instruction); long ones: a binary search.
+                let found = if exact.len() <= SCAN_MAX {
+                    exact
+                        .iter()
+                        .find(|v| v.len() == bytes.len() && v.as_bytes() == bytes)
+                } else {
+                    exact
+                        .binary_search_by(|probe| probe.as_bytes().cmp(bytes))
+                        .ok()
+                        .map(|i| &exact[i])
+                };
+                if let Some(value) = found {
+                    return Some(value.clone());
                 }
                 if wildcards
                     .iter()

@@ -3,7 +3,11 @@
 use std::{borrow::Cow, fmt};
 
 use axum::{body::Body, extract::MatchedPath, response::Response};
-use http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode};
+use http::{
+    header::{self, HeaderName},
+    request::Parts,
+    HeaderMap, HeaderValue, Method, StatusCode,
+};
 
 use crate::{
     headers::{self, HeadersRefusal, Vary},
@@ -11,9 +15,12 @@ use crate::{
     spec::{Names, Spec},
 };
 
-const ACRPN: &str = "access-control-request-private-network";
-const SEC_FETCH_SITE: &str = "sec-fetch-site";
-const ACAPN: &str = "access-control-allow-private-network";
+// Built once: looking a header up by `&str` parses the name on every request.
+const ACRPN: HeaderName = HeaderName::from_static("access-control-request-private-network");
+const ACAPN: HeaderName = HeaderName::from_static("access-control-allow-private-network");
+const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+/// `Content-Type` of the plain-text answers (built at compile time, not checked per request).
+pub(crate) const TEXT_PLAIN: HeaderValue = HeaderValue::from_static("text/plain; charset=utf-8");
 
 /// A policy that could not be built: an invalid `env("VAR")` origin list, a
 /// [`PolicyBuilder`](crate::PolicyBuilder) given invalid configuration, or a hand-written
@@ -127,6 +134,8 @@ enum AllowHeaders {
     List {
         names: Box<[Cow<'static, str>]>,
         value: Option<HeaderValue>,
+        /// Every name is a valid token (see [`headers::check_requested`]).
+        tokens: bool,
     },
 }
 
@@ -295,6 +304,19 @@ pub(crate) fn single<'a>(
         return None;
     }
     Some(first)
+}
+
+/// One lookup of `name`: whether the request has it at all, and its value if it has exactly
+/// one (as [`single`]).
+pub(crate) fn present_and_single<'a>(
+    headers: &'a HeaderMap,
+    name: &header::HeaderName,
+) -> (bool, Option<&'a HeaderValue>) {
+    let mut all = headers.get_all(name).iter();
+    match all.next() {
+        None => (false, None),
+        Some(first) => (true, all.next().is_none().then_some(first)),
+    }
 }
 
 /// Is this request a CORS preflight (`OPTIONS` with `Origin` and
@@ -592,9 +614,11 @@ impl Policy {
             NameList::Default => AllowHeaders::List {
                 names: Box::default(),
                 value: None,
+                tokens: true,
             },
             NameList::List(names) => AllowHeaders::List {
                 value: header_list(&names),
+                tokens: names.iter().all(|n| headers::is_token(n.as_bytes())),
                 names,
             },
         };
@@ -874,8 +898,7 @@ impl Policy {
         let origin = origins.next()?;
         let several = origins.next().is_some();
         let same_origin = || {
-            single(headers, &header::HeaderName::from_static(SEC_FETCH_SITE))
-                .is_some_and(|site| site.as_bytes() == b"same-origin")
+            single(headers, &SEC_FETCH_SITE).is_some_and(|site| site.as_bytes() == b"same-origin")
         };
         if !several && same_origin() {
             return None;
@@ -908,11 +931,13 @@ impl Policy {
         let Some(origin) = decision.allow_origin else {
             return;
         };
-        if headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+        match headers.entry(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
             // Somebody closer to the handler already answered; never send two.
-            return;
+            header::Entry::Occupied(_) => return,
+            header::Entry::Vacant(entry) => {
+                entry.insert(origin);
+            }
         }
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         if self.credentials {
             headers.insert(
                 header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
@@ -930,74 +955,119 @@ impl Policy {
         headers: &HeaderMap,
         ctx: Ctx<'_>,
     ) -> Result<Response, Rejection> {
-        match self.preflight_headers(headers, ctx) {
-            Ok(map) => {
-                let mut response = Response::new(Body::empty());
-                *response.status_mut() = self.preflight_status;
-                *response.headers_mut() = map;
-                Ok(response)
-            }
-            Err((reason, detail)) => Err(Rejection::new(
-                &self.name,
-                reason,
-                detail,
-                headers,
-                ctx.route,
-                Some(&self.vary_preflight),
-            )),
+        let origin = single(headers, &header::ORIGIN);
+        let method = single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD);
+        self.preflight_with(origin, method, headers, ctx)
+    }
+
+    /// [`Policy::preflight`] with the request's single `Origin` and
+    /// `Access-Control-Request-Method` (see [`single`]) already looked up by the caller.
+    pub(crate) fn preflight_with(
+        &self,
+        origin: Option<&HeaderValue>,
+        method: Option<&HeaderValue>,
+        headers: &HeaderMap,
+        ctx: Ctx<'_>,
+    ) -> Result<Response, Rejection> {
+        match self.approve(origin, method, headers, ctx) {
+            Ok(approved) => Ok(self.answer(approved, Some(headers))),
+            Err((reason, detail)) => Err(self.reject(reason, detail, headers, ctx.route)),
         }
     }
 
-    fn preflight_headers<'a>(
+    /// Decides a preflight for a group layer, which answers only if the route under it does not:
+    /// the success response is built later ([`PreflightDecision::into_response`]), when it is
+    /// sent, unless it must echo the request's header names (`headers = "*"`).
+    pub(crate) fn decide_preflight(&self, headers: &HeaderMap, ctx: Ctx<'_>) -> PreflightDecision {
+        let origin = single(headers, &header::ORIGIN);
+        let method = single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD);
+        match self.approve(origin, method, headers, ctx) {
+            Ok(approved) if approved.any_requested && matches!(self.headers, AllowHeaders::Any) => {
+                PreflightDecision::Answered(self.answer(approved, Some(headers)))
+            }
+            Ok(approved) => PreflightDecision::Approved(approved),
+            Err((reason, detail)) => {
+                PreflightDecision::Rejected(self.reject(reason, detail, headers, ctx.route))
+            }
+        }
+    }
+
+    fn reject(
         &self,
+        reason: Reason,
+        detail: Option<&[u8]>,
+        headers: &HeaderMap,
+        route: RouteOf<'_>,
+    ) -> Rejection {
+        Rejection::new(
+            &self.name,
+            reason,
+            detail,
+            headers,
+            route,
+            Some(&self.vary_preflight),
+        )
+    }
+
+    /// Checks a preflight against the policy.
+    fn approve<'a>(
+        &self,
+        origin: Option<&'a HeaderValue>,
+        method: Option<&'a HeaderValue>,
         headers: &'a HeaderMap,
         ctx: Ctx<'_>,
-    ) -> Result<HeaderMap, (Reason, Option<&'a [u8]>)> {
+    ) -> Result<Approved, (Reason, Option<&'a [u8]>)> {
         if self.disabled {
             return Err((Reason::Disabled, None));
         }
-        let origin = single(headers, &header::ORIGIN).ok_or((Reason::Origin, None))?;
+        let origin = origin.ok_or((Reason::Origin, None))?;
         let allow_origin = self
             .origins
             .allow(origin, ctx.parts, ctx.resolved)
             .ok_or((Reason::Origin, Some(origin.as_bytes())))?;
-        let method = single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD)
-            .ok_or((Reason::Method, None))?;
+        let method = method.ok_or((Reason::Method, None))?;
         if !self.allows_method(method.as_bytes()) {
             return Err((Reason::Method, Some(method.as_bytes())));
         }
         let requested = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
-        let allowed_names = match &self.headers {
-            AllowHeaders::Any => None,
-            AllowHeaders::List { names, .. } => Some(&**names),
+        let (allowed_names, tokens) = match &self.headers {
+            AllowHeaders::Any => (None, false),
+            AllowHeaders::List { names, tokens, .. } => (Some(&**names), *tokens),
         };
-        let any_requested = headers::check_requested(
-            headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS),
-            allowed_names,
-        )
-        .map_err(|e| match e {
-            HeadersRefusal::NotAllowed(name) => (Reason::Header, Some(name)),
-            HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
-            HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
-        })?;
-        let pna_requested = headers
+        let any_requested =
+            headers::check_requested(&requested, allowed_names, tokens).map_err(|e| match e {
+                HeadersRefusal::NotAllowed(name) => (Reason::Header, Some(name)),
+                HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
+                HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
+            })?;
+        let private_network = headers
             .get(ACRPN)
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
-        if pna_requested && !self.private_network {
+        if private_network && !self.private_network {
             return Err((Reason::PrivateNetwork, None));
         }
+        Ok(Approved {
+            allow_origin,
+            // The requested method, echoed: it is a token, and allowed.
+            method: method.clone(),
+            any_requested,
+            private_network,
+        })
+    }
 
+    /// The success response to an approved preflight. `request` (the preflight's headers) is
+    /// read only to echo the requested header names under `headers = "*"`.
+    fn answer(&self, approved: Approved, request: Option<&HeaderMap>) -> Response {
         let mut map = HeaderMap::with_capacity(8);
-        map.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+        map.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, approved.allow_origin);
         if self.credentials {
             map.insert(
                 header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
                 HeaderValue::from_static("true"),
             );
         }
-        // The requested method, echoed: it is a token, and allowed.
-        map.insert(header::ACCESS_CONTROL_ALLOW_METHODS, method.clone());
-        if any_requested {
+        map.insert(header::ACCESS_CONTROL_ALLOW_METHODS, approved.method);
+        if approved.any_requested {
             match &self.headers {
                 AllowHeaders::List {
                     value: Some(value), ..
@@ -1006,7 +1076,10 @@ impl Policy {
                 }
                 AllowHeaders::List { value: None, .. } => {}
                 AllowHeaders::Any => {
-                    for value in requested.iter() {
+                    let requested = request
+                        .into_iter()
+                        .flat_map(|h| h.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS));
+                    for value in requested {
                         if !value.is_empty() {
                             map.append(header::ACCESS_CONTROL_ALLOW_HEADERS, value.clone());
                         }
@@ -1017,11 +1090,15 @@ impl Policy {
         if let Some(max_age) = &self.max_age {
             map.insert(header::ACCESS_CONTROL_MAX_AGE, max_age.clone());
         }
-        if pna_requested {
+        if approved.private_network {
             map.insert(ACAPN, HeaderValue::from_static("true"));
         }
-        self.vary_preflight.apply(&mut map);
-        Ok(map)
+        // A fresh map: nothing to merge with.
+        self.vary_preflight.insert(&mut map);
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = self.preflight_status;
+        *response.headers_mut() = map;
+        response
     }
 
     fn allows_method(&self, method: &[u8]) -> bool {
@@ -1031,6 +1108,37 @@ impl Policy {
         match &self.methods {
             AllowMethods::Any => true,
             AllowMethods::List(list) => list.iter().any(|m| m.as_str().as_bytes() == method),
+        }
+    }
+}
+
+/// A preflight the policy accepts; its answer is not built yet.
+#[derive(Debug)]
+pub(crate) struct Approved {
+    allow_origin: HeaderValue,
+    method: HeaderValue,
+    any_requested: bool,
+    private_network: bool,
+}
+
+/// A group layer's decision on a preflight ([`Policy::decide_preflight`]).
+#[derive(Debug)]
+pub(crate) enum PreflightDecision {
+    /// Accepted; the answer is built if it is sent.
+    Approved(Approved),
+    /// Accepted, answer built (it echoes the request).
+    Answered(Response),
+    /// Refused.
+    Rejected(Rejection),
+}
+
+impl PreflightDecision {
+    /// The response to send (and the rejection logged) when the group's answer is used.
+    pub(crate) fn into_response(self, policy: &Policy) -> Response {
+        match self {
+            PreflightDecision::Approved(approved) => policy.answer(approved, None),
+            PreflightDecision::Answered(response) => response,
+            PreflightDecision::Rejected(rejection) => rejection.into_response(),
         }
     }
 }
@@ -1107,10 +1215,9 @@ impl Rejection {
         }
         let mut response = Response::new(Body::from(self.reason.text()));
         *response.status_mut() = StatusCode::FORBIDDEN;
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        );
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, TEXT_PLAIN);
         match &self.vary {
             Some(vary) => vary.apply(response.headers_mut()),
             None => Vary::PREFLIGHT_ANY_ORIGIN.apply(response.headers_mut()),

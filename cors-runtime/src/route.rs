@@ -28,7 +28,10 @@ use pin_project_lite::pin_project;
 
 use crate::{
     origin::{OriginCheckFuture, MAX_ORIGIN_LEN},
-    policy::{is_preflight, single, Ctx, Decision, Gate, GateProj, Reason, Rejection, RouteOf},
+    policy::{
+        present_and_single, single, Ctx, Decision, Gate, GateProj, Reason, Rejection, RouteOf,
+        TEXT_PLAIN,
+    },
     spec::{Annotated, StateOrigins},
     Policy,
 };
@@ -308,10 +311,9 @@ fn panic_response(policy: &str, payload: Box<dyn Any + Send>) -> Response {
     tracing::error!(target: "cors_runtime", policy, panic = message, "handler panicked; answered 500");
     let mut response = Response::new(Body::from("internal server error"));
     *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, TEXT_PLAIN);
     response
 }
 
@@ -388,7 +390,13 @@ where
     type Future = PreflightFuture;
 
     fn call(self, req: Request, state: S) -> Self::Future {
-        if !is_preflight(req.method(), req.headers()) {
+        // `Origin` and `Access-Control-Request-Method` are looked up once each, for both the
+        // preflight test (`is_preflight`: present at all) and the answer (exactly one value).
+        let headers = req.headers();
+        let (has_origin, origin) = present_and_single(headers, &header::ORIGIN);
+        let (has_method, method) =
+            present_and_single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD);
+        if !(req.method() == Method::OPTIONS && has_origin && has_method) {
             return match &self.table.user {
                 Some(user) => PreflightFuture::Boxed(user(req, state)),
                 None => {
@@ -402,7 +410,6 @@ where
             };
         }
         let in_group = req.extensions().get::<InGroup>().is_some();
-        let method = single(req.headers(), &header::ACCESS_CONTROL_REQUEST_METHOD);
         let found = method.and_then(|m| self.policy_for(m.as_bytes()));
         if let Some((policy, start)) = found {
             if let Some((check, _)) = start_state_check(policy, start, req.headers(), &state) {
@@ -467,7 +474,7 @@ where
                     resolved: None,
                 };
                 policy
-                    .preflight(req.headers(), ctx)
+                    .preflight_with(origin, method, req.headers(), ctx)
                     .unwrap_or_else(Rejection::into_response)
             }
         };
