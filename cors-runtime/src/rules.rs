@@ -218,6 +218,14 @@ fn check(s: &str) -> Result<CheckedOrigin, Problem> {
         ));
     }
 
+    // Regular-expression syntax (a classic source of bypasses): patterns are not regexes.
+    if rest.contains(['\\', '^', '$', '(', ')', '|']) {
+        return Err(Problem::advise(
+            format!("origin `{o}` looks like a regular expression"),
+            "patterns are not regexes: write the exact origin, or a leading `*.` label, as in `https://*.example.com`",
+        ));
+    }
+
     // Path, query, fragment, trailing slash.
     let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
@@ -1330,6 +1338,19 @@ mod tests {
             "origin `HTTPS://App.Example.com` has uppercase letters, but browsers send scheme and host in lower case; write `https://app.example.com`"
         );
         assert!(err("http://[::A]").ends_with("write `http://[::a]`"));
+    }
+
+    #[test]
+    fn regular_expressions_are_named_and_never_given_a_broken_fix() {
+        for o in [
+            "https://.*\\.example\\.com",
+            "https://(app|admin).example.com",
+            "https://app.example.com\\",
+        ] {
+            let message = err(o);
+            assert!(message.contains("looks like a regular expression"), "{message}");
+            assert!(message.ends_with("as in `https://*.example.com`"), "{message}");
+        }
     }
 
     #[test]
