@@ -258,7 +258,7 @@ where
                 // `enforce`: refused before any route under the group runs.
                 return ResponseFuture {
                     future: Gate::Refused {
-                        response: Some(refusal.into_response()),
+                        rejection: Some(refusal),
                     },
                     kind: None,
                     nested,
@@ -413,9 +413,7 @@ where
                     Kind::Actual(decision) if !decision.is_allowed() && refusal.is_some() => {
                         // `enforce`: refused before any route under the group runs (the inner
                         // future is dropped unpolled).
-                        future.set(Gate::Refused {
-                            response: refusal.map(Rejection::into_response),
-                        });
+                        future.set(Gate::Refused { rejection: refusal });
                     }
                     kind => *this.kind = Some(kind),
                 }
@@ -423,9 +421,10 @@ where
         }
         let mut response = match future.project() {
             GateProj::Open { future } => ready!(future.poll(cx))?,
-            GateProj::Refused { response } => response
+            GateProj::Refused { rejection } => rejection
                 .take()
-                .expect("ResponseFuture polled after completion"),
+                .expect("ResponseFuture polled after completion")
+                .into_response(),
         };
         if response.extensions().get::<RouteAnswered>().is_some() {
             // A more specific policy answered (or deliberately did not).

@@ -1227,11 +1227,12 @@ impl Rejection {
 }
 
 pin_project_lite::pin_project! {
-    /// The inner future, or the `enforce` refusal that replaced it.
+    /// The inner future, or the `enforce` refusal that replaced it (kept as a `Rejection`,
+    /// much smaller than a `Response`, so that the common case's future stays small).
     #[project = GateProj]
     pub(crate) enum Gate<F> {
         Open { #[pin] future: F },
-        Refused { response: Option<Response> },
+        Refused { rejection: Option<Rejection> },
     }
 }
 

@@ -195,7 +195,7 @@ where
         ) {
             return CorsFuture {
                 inner: Gate::Refused {
-                    response: Some(refusal.into_response()),
+                    rejection: Some(refusal),
                 },
                 policy,
                 decision: None,
@@ -271,7 +271,7 @@ where
                 Some(refusal) if !decision.is_allowed() => {
                     // `enforce`: the handler's future is dropped unpolled.
                     inner.set(Gate::Refused {
-                        response: Some(refusal.into_response()),
+                        rejection: Some(refusal),
                     });
                 }
                 _ => *this.decision = Some(decision),
@@ -286,9 +286,10 @@ where
                     Err(payload) => panic_response(this.policy.name(), payload),
                 }
             }
-            GateProj::Refused { response } => {
-                response.take().expect("CorsFuture polled after completion")
-            }
+            GateProj::Refused { rejection } => rejection
+                .take()
+                .expect("CorsFuture polled after completion")
+                .into_response(),
         };
         if let Some(decision) = this.decision.take() {
             this.policy.decorate(decision, response.headers_mut());

@@ -1348,8 +1348,14 @@ mod tests {
             "https://app.example.com\\",
         ] {
             let message = err(o);
-            assert!(message.contains("looks like a regular expression"), "{message}");
-            assert!(message.ends_with("as in `https://*.example.com`"), "{message}");
+            assert!(
+                message.contains("looks like a regular expression"),
+                "{message}"
+            );
+            assert!(
+                message.ends_with("as in `https://*.example.com`"),
+                "{message}"
+            );
         }
     }
 
