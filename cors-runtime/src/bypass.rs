@@ -132,7 +132,46 @@ where
 }
 
 pin_project! {
-    /// Response future of [`SkipPreflights`].
+    /// Response future of [`SkipPreflights`]: the wrapped layer's future for ordinary
+    /// requests, the route's own future for preflights.
+    ///
+    /// It is the [`Service::Future`] of `SkipPreflights<W, S>`:
+    ///
+    /// ```
+    /// use std::convert::Infallible;
+    ///
+    /// use axum::{body::Body, http::{Request, Response, StatusCode}};
+    /// use cors_runtime::{skip_preflights, SkipPreflightsFuture};
+    /// use tower::{service_fn, Layer, Service, ServiceExt};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // An "authentication" layer that refuses everything it sees.
+    /// let deny = tower::layer::layer_fn(|_inner| {
+    ///     service_fn(|_: Request<Body>| async {
+    ///         let mut response = Response::new(Body::empty());
+    ///         *response.status_mut() = StatusCode::UNAUTHORIZED;
+    ///         Ok::<_, Infallible>(response)
+    ///     })
+    /// });
+    /// let route = service_fn(|_: Request<Body>| async {
+    ///     Ok::<_, Infallible>(Response::new(Body::empty()))
+    /// });
+    /// let mut service = skip_preflights(deny).layer(route);
+    ///
+    /// let preflight = Request::options("/tasks/1")
+    ///     .header("origin", "https://app.example")
+    ///     .header("access-control-request-method", "PUT")
+    ///     .body(Body::empty())?;
+    /// let future: SkipPreflightsFuture<_, _> = service.ready().await?.call(preflight);
+    /// assert_eq!(future.await?.status(), StatusCode::OK); // went around `deny`
+    ///
+    /// let get = Request::get("/tasks/1").body(Body::empty())?;
+    /// let response = service.ready().await?.call(get).await?;
+    /// assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub struct SkipPreflightsFuture<A, B> {
         #[pin]
         route: Route<A, B>,

@@ -207,16 +207,59 @@ impl<S: fmt::Debug> fmt::Debug for Cors<S> {
 
 impl<S> Cors<S> {
     /// The wrapped service.
+    ///
+    /// ```
+    /// use cors_runtime::{Cors, CorsLayer, Policy};
+    /// use tower::{service_fn, Layer};
+    /// # use std::convert::Infallible;
+    /// # use axum::{body::Body, http::{Request, Response}};
+    ///
+    /// # fn main() -> Result<(), cors_runtime::PolicyError> {
+    /// let layer = CorsLayer::from_policy(Policy::builder("Public").any_origin().build()?);
+    /// let inner = service_fn(|_: Request<Body>| async {
+    ///     Ok::<_, Infallible>(Response::new(Body::empty()))
+    /// });
+    /// let service: Cors<_> = layer.layer(inner);
+    /// let _inner = service.get_ref(); // the `service_fn`, untouched
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ref(&self) -> &S {
         &self.inner
     }
 
     /// The wrapped service, mutably.
+    ///
+    /// ```
+    /// use cors_runtime::{Cors, CorsLayer, Policy};
+    /// use tower::Layer;
+    ///
+    /// # fn main() -> Result<(), cors_runtime::PolicyError> {
+    /// let layer = CorsLayer::from_policy(Policy::builder("Public").any_origin().build()?);
+    /// // Any value stands in for the inner service here.
+    /// let mut service: Cors<Vec<&str>> = layer.layer(Vec::new());
+    /// service.get_mut().push("reconfigured");
+    /// assert_eq!(service.get_ref(), &["reconfigured"]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_mut(&mut self) -> &mut S {
         &mut self.inner
     }
 
     /// Unwraps the inner service.
+    ///
+    /// ```
+    /// use cors_runtime::{Cors, CorsLayer, Policy};
+    /// use tower::Layer;
+    ///
+    /// # fn main() -> Result<(), cors_runtime::PolicyError> {
+    /// let layer = CorsLayer::from_policy(Policy::builder("Public").any_origin().build()?);
+    /// let service: Cors<u32> = layer.layer(7); // any value stands in for the inner service
+    /// assert_eq!(service.into_inner(), 7);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn into_inner(self) -> S {
         self.inner
     }
@@ -378,7 +421,36 @@ enum Kind {
 }
 
 pin_project! {
-    /// Response future of [`Cors`].
+    /// Response future of [`Cors`]: the inner service's future, then the group's CORS headers
+    /// (or its preflight answer).
+    ///
+    /// It is the [`Service::Future`] of `Cors<S>`; you name it only when naming the futures of
+    /// a tower stack:
+    ///
+    /// ```
+    /// use std::convert::Infallible;
+    ///
+    /// use axum::{body::Body, http::{Request, Response}};
+    /// use cors_runtime::{Cors, CorsLayer, Policy, ResponseFuture};
+    /// use tower::{service_fn, Layer, Service, ServiceExt};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let layer = CorsLayer::from_policy(Policy::builder("Public").any_origin().build()?);
+    /// let inner = service_fn(|_: Request<Body>| async {
+    ///     Ok::<_, Infallible>(Response::new(Body::from("hello")))
+    /// });
+    /// let mut service: Cors<_> = layer.layer(inner);
+    ///
+    /// let request = Request::get("/")
+    ///     .header("origin", "https://app.example")
+    ///     .body(Body::empty())?;
+    /// let future: ResponseFuture<_> = service.ready().await?.call(request);
+    /// let response = future.await?;
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub struct ResponseFuture<F> {
         #[pin]
         future: Gate<F>,

@@ -160,6 +160,31 @@ impl NameList {
 
 /// What a list-valued key of a [`Policy`] allows: see [`Policy::methods`], [`Policy::headers`]
 /// and [`Policy::expose`].
+///
+/// ```
+/// use cors_runtime::{Allowed, Policy};
+///
+/// // A start-up log line for one key (the enum is `#[non_exhaustive]`: keep a `_` arm).
+/// fn describe(allowed: Allowed<'_>) -> String {
+///     match allowed {
+///         Allowed::Any => "any".to_owned(),
+///         Allowed::List(names) if names.is_empty() => "none".to_owned(),
+///         Allowed::List(names) => names.join(", "),
+///         Allowed::Mounted => "as mounted".to_owned(),
+///         _ => "see the policy".to_owned(),
+///     }
+/// }
+///
+/// let policy = Policy::builder("Api")
+///     .origins(["https://app.example"])
+///     .methods(["GET", "PUT"])
+///     .any_header()
+///     .build()?;
+/// assert_eq!(describe(policy.methods()), "GET, PUT, HEAD");
+/// assert_eq!(describe(policy.headers()), "any");
+/// assert_eq!(describe(policy.expose()), "none");
+/// # Ok::<(), cors_runtime::PolicyError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Allowed<'a> {
@@ -172,6 +197,21 @@ pub enum Allowed<'a> {
 }
 
 /// Which origins a [`Policy`] allows: see [`Policy::origins`].
+///
+/// ```
+/// use cors_runtime::{cors, policy_of, AllowedOrigins, Policy};
+///
+/// let public = Policy::builder("Public").any_origin().build()?;
+/// assert_eq!(public.origins(), AllowedOrigins::Any);
+///
+/// let app = Policy::builder("App").origins(["https://app.example"]).build()?;
+/// assert_eq!(app.origins(), AllowedOrigins::List(vec!["https://app.example"]));
+///
+/// #[cors(disable)]
+/// async fn internal() {}
+/// assert_eq!(policy_of::<internal>().origins(), AllowedOrigins::None);
+/// # Ok::<(), cors_runtime::PolicyError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AllowedOrigins<'a> {

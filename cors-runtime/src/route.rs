@@ -123,6 +123,22 @@ impl<H, A: Annotated> std::fmt::Debug for CorsHandler<H, A> {
 
 impl<H, A: Annotated> CorsHandler<H, A> {
     /// Wraps `inner` with the policy of `A`.
+    ///
+    /// `with_cors!` calls it for each handler it mounts, with the token naming the handler's
+    /// `#[cors]` companion type; write `with_cors!` rather than calling it:
+    ///
+    /// ```
+    /// use axum::{routing::MethodRouter, Router};
+    /// use cors_runtime::{cors, with_cors};
+    ///
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn update_task() {}
+    ///
+    /// // `CorsHandler::new(update_task, ..)` mounted under PUT, plus the preflight handler.
+    /// let route: MethodRouter = with_cors!(put(update_task));
+    /// let app: Router = Router::new().route("/tasks/{id}", route);
+    /// # drop(app);
+    /// ```
     pub fn new(inner: H, _policy: PolicyOf<A>) -> Self {
         CorsHandler {
             inner,
@@ -131,6 +147,20 @@ impl<H, A: Annotated> CorsHandler<H, A> {
     }
 
     /// The policy this handler answers with.
+    ///
+    /// ```
+    /// use cors_runtime::{cors, CorsHandler};
+    ///
+    /// #[cors(origins = ["https://app.example"], credentials)]
+    /// async fn update_task() {}
+    ///
+    /// # use cors_runtime::__private::policy_of;
+    /// # let handler = CorsHandler::new(update_task, policy_of::<update_task>());
+    /// // `handler`: the `CorsHandler` that `with_cors!(put(update_task))` mounts.
+    /// let policy = handler.policy();
+    /// assert_eq!(policy.name(), "update_task");
+    /// assert!(policy.credentials());
+    /// ```
     pub fn policy(&self) -> &'static Policy {
         A::policy()
     }
@@ -226,6 +256,33 @@ struct PendingActual {
 
 pin_project! {
     /// Response future of [`CorsHandler`]: the handler's future, then the CORS headers.
+    ///
+    /// It is the [`Handler::Future`] of a `CorsHandler`; axum drives it, and you name it only
+    /// in generic code:
+    ///
+    /// ```
+    /// use axum::{body::Body, handler::Handler, http::Request};
+    /// use cors_runtime::{cors, CorsFuture, CorsHandler};
+    ///
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn list_tasks() -> &'static str {
+    ///     "[]"
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use cors_runtime::__private::policy_of;
+    /// # let handler = CorsHandler::new(list_tasks, policy_of::<list_tasks>());
+    /// // `handler`: the `CorsHandler` that `with_cors!(get(list_tasks))` mounts.
+    /// let request = Request::get("/tasks")
+    ///     .header("origin", "https://app.example")
+    ///     .body(Body::empty())?;
+    /// let future: CorsFuture<_> = handler.call(request, ());
+    /// let response = future.await;
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub struct CorsFuture<F> {
         #[pin]
         inner: Gate<F>,
@@ -381,6 +438,18 @@ impl<S> PreflightHandler<S> {
 }
 
 /// Marker type for the [`Handler`] impl of [`PreflightHandler`].
+///
+/// axum's `Handler<T, S>` takes a type parameter `T` to tell its impls apart; this is the `T`
+/// of the generated `OPTIONS` handler. It matters only in bounds:
+///
+/// ```
+/// use axum::handler::Handler;
+/// use cors_runtime::{PreflightHandler, PreflightMarker};
+///
+/// fn is_handler<H: Handler<PreflightMarker, S>, S>() {}
+///
+/// is_handler::<PreflightHandler<()>, ()>();
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct PreflightMarker;
 
@@ -487,6 +556,24 @@ where
 }
 
 /// Response future of [`PreflightHandler`]: ready at once for preflights.
+///
+/// It is the [`Handler::Future`] of the generated `OPTIONS` handler:
+///
+/// ```
+/// use axum::{body::Body, handler::Handler, http::Request, response::Response};
+/// use cors_runtime::{PreflightFuture, PreflightHandler};
+///
+/// fn answer(handler: PreflightHandler<()>, request: Request<Body>) -> PreflightFuture {
+///     handler.call(request, ())
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// // A preflight's answer is ready at once: the future resolves on its first poll.
+/// let future = PreflightFuture::Ready(Some(Response::new(Body::empty())));
+/// assert_eq!(future.await.status(), 200);
+/// # }
+/// ```
 pub enum PreflightFuture {
     /// A preflight answer (or the 405 of a plain `OPTIONS`).
     Ready(Option<Response>),
@@ -584,6 +671,21 @@ where
     S: Clone + Send + Sync + 'static,
 {
     /// An empty route.
+    ///
+    /// `with_cors!(put(a))` expands to `Route::new().put(a, ..).finish()`. A route with only
+    /// the user's own `OPTIONS` handler needs no token:
+    ///
+    /// ```
+    /// use axum::routing::MethodRouter;
+    /// use cors_runtime::Route;
+    ///
+    /// async fn describe() -> &'static str {
+    ///     "no methods yet"
+    /// }
+    ///
+    /// let route: MethodRouter = Route::new().options(describe).finish();
+    /// # drop(route);
+    /// ```
     pub fn new() -> Self {
         Route {
             router: MethodRouter::new(),
@@ -595,16 +697,141 @@ where
 
     mount_fns! {
         /// Mounts `handler` under `GET` (and `HEAD`, as axum does).
+        ///
+        /// `with_cors!` calls it, passing the token of the handler's `#[cors]` policy:
+        ///
+        /// ```
+        /// # use axum::{http::Method, Router};
+        /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+        /// #[cors(origins = ["https://app.example"])]
+        /// async fn read_task() {}
+        ///
+        /// # #[tokio::main(flavor = "current_thread")]
+        /// # async fn main() {
+        /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(get(read_task)));
+        /// CorsRequest::get("https://app.example")
+        ///     .send(&router, "/tasks/1")
+        ///     .await
+        ///     .assert_allowed();
+        /// // `HEAD` is mounted too, with the same policy.
+        /// CorsRequest::new(Method::HEAD, "https://app.example")
+        ///     .send(&router, "/tasks/1")
+        ///     .await
+        ///     .assert_allowed();
+        /// # }
+        /// ```
         get => GET [GET, HEAD];
         /// Mounts `handler` under `HEAD`.
+        ///
+        /// `with_cors!` calls it, passing the token of the handler's `#[cors]` policy:
+        ///
+        /// ```
+        /// # use axum::{http::Method, Router};
+        /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+        /// #[cors(origins = ["https://app.example"])]
+        /// async fn task_exists() {}
+        ///
+        /// # #[tokio::main(flavor = "current_thread")]
+        /// # async fn main() {
+        /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(head(task_exists)));
+        /// CorsRequest::new(Method::HEAD, "https://app.example")
+        ///     .send(&router, "/tasks/1")
+        ///     .await
+        ///     .assert_allowed()
+        ///     .assert_vary("origin");
+        /// # }
+        /// ```
         head => HEAD [HEAD];
         /// Mounts `handler` under `POST`.
+        ///
+        /// `with_cors!` calls it, passing the token of the handler's `#[cors]` policy:
+        ///
+        /// ```
+        /// # use axum::{http::Method, Router};
+        /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+        /// #[cors(origins = ["https://app.example"], headers = ["content-type"])]
+        /// async fn create_task() {}
+        ///
+        /// # #[tokio::main(flavor = "current_thread")]
+        /// # async fn main() {
+        /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(post(create_task)));
+        /// // A JSON `POST` is preflighted for its `Content-Type`.
+        /// Preflight::new("https://app.example", Method::POST)
+        ///     .header("content-type")
+        ///     .send(&router, "/tasks/1")
+        ///     .await
+        ///     .assert_allowed();
+        /// # }
+        /// ```
         post => POST [POST];
         /// Mounts `handler` under `PUT`.
+        ///
+        /// `with_cors!` calls it, passing the token of the handler's `#[cors]` policy:
+        ///
+        /// ```
+        /// # use axum::{http::Method, Router};
+        /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+        /// #[cors(origins = ["https://app.example"])]
+        /// async fn update_task() {}
+        ///
+        /// # #[tokio::main(flavor = "current_thread")]
+        /// # async fn main() {
+        /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+        /// Preflight::new("https://app.example", Method::PUT)
+        ///     .send(&router, "/tasks/1")
+        ///     .await
+        ///     .assert_allowed()
+        ///     .assert_allows_method(Method::PUT);
+        /// # }
+        /// ```
         put => PUT [PUT];
         /// Mounts `handler` under `DELETE`.
+        ///
+        /// `with_cors!` calls it, passing the token of the handler's `#[cors]` policy:
+        ///
+        /// ```
+        /// # use axum::{http::Method, Router};
+        /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+        /// #[cors(origins = ["https://app.example"])]
+        /// async fn delete_task() {}
+        ///
+        /// # #[tokio::main(flavor = "current_thread")]
+        /// # async fn main() {
+        /// let router: Router =
+        ///     Router::new().route("/tasks/{id}", with_cors!(delete(delete_task)));
+        /// Preflight::new("https://app.example", Method::DELETE)
+        ///     .send(&router, "/tasks/1")
+        ///     .await
+        ///     .assert_allowed()
+        ///     .assert_allows_method(Method::DELETE);
+        /// // Only `DELETE` is mounted: a `PUT` preflight finds no policy.
+        /// Preflight::new("https://app.example", Method::PUT)
+        ///     .send(&router, "/tasks/1")
+        ///     .await
+        ///     .assert_rejected();
+        /// # }
+        /// ```
         delete => DELETE [DELETE];
         /// Mounts `handler` under `PATCH`.
+        ///
+        /// `with_cors!` calls it, passing the token of the handler's `#[cors]` policy:
+        ///
+        /// ```
+        /// # use axum::{http::Method, Router};
+        /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+        /// #[cors(origins = ["https://app.example"])]
+        /// async fn patch_task() {}
+        ///
+        /// # #[tokio::main(flavor = "current_thread")]
+        /// # async fn main() {
+        /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(patch(patch_task)));
+        /// Preflight::new("https://app.example", Method::PATCH)
+        ///     .send(&router, "/tasks/1")
+        ///     .await
+        ///     .assert_allowed()
+        ///     .assert_allows_method(Method::PATCH);
+        /// # }
+        /// ```
         patch => PATCH [PATCH];
     }
 
@@ -634,6 +861,39 @@ where
 
     /// The user's own `OPTIONS` handler: it receives the `OPTIONS` requests that are not
     /// preflights (preflights are answered by the generated handler).
+    ///
+    /// ```
+    /// use axum::{body::Body, http::{Method, Request}, Router};
+    /// use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// use tower::ServiceExt;
+    ///
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn update_task() {}
+    ///
+    /// async fn describe() -> &'static str {
+    ///     "PUT updates the task"
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let router: Router =
+    ///     Router::new().route("/tasks/{id}", with_cors!(put(update_task).options(describe)));
+    ///
+    /// // A plain `OPTIONS` reaches `describe`...
+    /// let plain = Request::options("/tasks/1").body(Body::empty())?;
+    /// let response = router.clone().oneshot(plain).await?;
+    /// let body = axum::body::to_bytes(response.into_body(), 1024).await?;
+    /// assert_eq!(body, "PUT updates the task");
+    ///
+    /// // ...while preflights are answered by the policy.
+    /// Preflight::new("https://app.example", Method::PUT)
+    ///     .send(&router, "/tasks/1")
+    ///     .await
+    ///     .assert_allowed()
+    ///     .assert_status(204);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn options<H, T>(mut self, handler: H) -> Self
     where
         H: Handler<T, S>,
@@ -646,6 +906,33 @@ where
     }
 
     /// The finished method router, with the generated `OPTIONS` handler.
+    ///
+    /// Without a user `OPTIONS` handler, an `OPTIONS` request that is not a preflight gets
+    /// `405 Method Not Allowed` with an `Allow` header listing the mounted methods:
+    ///
+    /// ```
+    /// use axum::{body::Body, http::Request, Router};
+    /// use cors_runtime::{cors, with_cors};
+    /// use tower::ServiceExt;
+    ///
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn read_task() {}
+    ///
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn update_task() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let router: Router =
+    ///     Router::new().route("/tasks/{id}", with_cors!(get(read_task).put(update_task)));
+    ///
+    /// let plain = Request::options("/tasks/1").body(Body::empty())?;
+    /// let response = router.oneshot(plain).await?;
+    /// assert_eq!(response.status(), 405);
+    /// assert_eq!(response.headers()["allow"], "GET,HEAD,PUT");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn finish(self) -> MethodRouter<S> {
         let mut allow: Vec<&str> = Vec::new();
         for (method, _) in &self.entries {

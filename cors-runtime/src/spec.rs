@@ -405,12 +405,40 @@ pub trait Annotated: 'static {
     const SPEC: Spec;
 
     /// The policy compiled once (generated: a `static` [`PolicyCell`](crate::__private::PolicyCell)).
+    ///
+    /// ```
+    /// use cors_runtime::{cors, Annotated};
+    ///
+    /// #[cors(origins = ["https://app.example"], max_age = 600)]
+    /// async fn update_task() {}
+    ///
+    /// let policy = <update_task as Annotated>::policy();
+    /// assert_eq!(policy.max_age(), Some(600));
+    /// // Built on the first call, the same `&'static` afterwards.
+    /// assert!(std::ptr::eq(policy, <update_task as Annotated>::policy()));
+    /// ```
     fn policy() -> &'static crate::Policy;
 }
 
 /// Where the async origin check of `origins = state(Type)` comes from, for router state `S`:
-/// implemented by every `#[cors]` companion and `#[cors_policy]` struct (doing nothing unless
-/// its origins are `state(Type)`).
+/// implemented by every `#[cors]` companion type (doing nothing unless its origins are
+/// `state(Type)`).
+///
+/// `with_cors!` requires it of each handler for the router's state type, which is how a
+/// `state(Type)` not reachable from that state is caught at compile time. A fixed origin list
+/// fits any state:
+///
+/// ```
+/// use cors_runtime::{cors, StateOrigins};
+///
+/// #[cors(origins = ["https://app.example"])]
+/// async fn list_tasks() {}
+///
+/// fn mountable_with<A: StateOrigins<S>, S>() {}
+///
+/// mountable_with::<list_tasks, ()>();
+/// mountable_with::<list_tasks, String>();
+/// ```
 #[diagnostic::on_unimplemented(
     message = "the CORS origin check of `{Self}` cannot be taken from state `{S}`",
     label = "its `origins = state(..)` type is not available from this router's state",
@@ -419,6 +447,50 @@ pub trait Annotated: 'static {
 pub trait StateOrigins<S>: 'static {
     /// Starts the check of `origin` with the check taken from `state`; `None` when the policy
     /// has no `state(Type)` origins.
+    ///
+    /// `with_cors!` routes call it for every CORS request; you call it only to test a check:
+    ///
+    /// ```
+    /// use axum::{extract::FromRef, http::HeaderValue};
+    /// use cors_runtime::{cors, OriginCheck, StateOrigins};
+    ///
+    /// #[derive(Clone)]
+    /// struct Tenants;
+    ///
+    /// impl OriginCheck for Tenants {
+    ///     async fn allows(self, origin: HeaderValue) -> bool {
+    ///         origin == "https://acme.example"
+    ///     }
+    /// }
+    ///
+    /// #[derive(Clone)]
+    /// struct AppState {
+    ///     tenants: Tenants,
+    /// }
+    ///
+    /// impl FromRef<AppState> for Tenants {
+    ///     fn from_ref(state: &AppState) -> Tenants {
+    ///         state.tenants.clone()
+    ///     }
+    /// }
+    ///
+    /// #[cors(origins = state(Tenants))]
+    /// async fn update_task() {}
+    ///
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn list_tasks() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let state = AppState { tenants: Tenants };
+    /// let acme = HeaderValue::from_static("https://acme.example");
+    /// let check = <update_task as StateOrigins<AppState>>::start(&state, &acme);
+    /// assert!(check.expect("`state(Tenants)` starts a check").await);
+    ///
+    /// // A fixed origin list has nothing to start.
+    /// assert!(<list_tasks as StateOrigins<AppState>>::start(&state, &acme).is_none());
+    /// # }
+    /// ```
     fn start(state: &S, origin: &HeaderValue) -> Option<crate::__private::OriginCheckFuture> {
         let _ = (state, origin);
         None

@@ -82,6 +82,33 @@ use crate::{origin::OriginCheckFuture, spec::Spec, CorsLayer, Policy};
 )]
 pub trait OriginCheck: Clone + Send + Sync + 'static {
     /// Whether `origin` (the request's `Origin` value, at most 300 bytes) is allowed.
+    ///
+    /// ```
+    /// use axum::http::HeaderValue;
+    /// use cors_runtime::OriginCheck;
+    ///
+    /// /// The front ends of every tenant: `https://<tenant>.acme.example`.
+    /// #[derive(Clone)]
+    /// struct TenantFrontEnds;
+    ///
+    /// impl OriginCheck for TenantFrontEnds {
+    ///     async fn allows(self, origin: HeaderValue) -> bool {
+    ///         let origin = origin.to_str().unwrap_or_default();
+    ///         origin
+    ///             .strip_prefix("https://")
+    ///             .and_then(|host| host.strip_suffix(".acme.example"))
+    ///             .is_some_and(|tenant| !tenant.is_empty() && !tenant.contains('.'))
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let eu = HeaderValue::from_static("https://eu.acme.example");
+    /// assert!(TenantFrontEnds.allows(eu).await);
+    /// let other = HeaderValue::from_static("https://acme.example.evil.com");
+    /// assert!(!TenantFrontEnds.allows(other).await);
+    /// # }
+    /// ```
     fn allows(self, origin: HeaderValue) -> impl Future<Output = bool> + Send;
 }
 

@@ -109,6 +109,17 @@ pub struct Preflight {
 
 impl Preflight {
     /// A preflight from `origin` (such as `"https://app.example"`) for a `method` request.
+    ///
+    /// ```
+    /// # use axum::http::Method;
+    /// # use cors_runtime::testing::Preflight;
+    /// let request = Preflight::new("https://app.example", Method::PUT).request("/tasks/1");
+    /// assert_eq!(request.method(), Method::OPTIONS);
+    /// assert_eq!(request.headers()["origin"], "https://app.example");
+    /// assert_eq!(request.headers()["access-control-request-method"], "PUT");
+    /// // No `.header(..)`: no `Access-Control-Request-Headers`.
+    /// assert!(request.headers().get("access-control-request-headers").is_none());
+    /// ```
     pub fn new(origin: &str, method: Method) -> Preflight {
         Preflight {
             origin: origin.to_owned(),
@@ -232,6 +243,28 @@ impl Preflight {
     /// # Panics
     ///
     /// As [`Preflight::request`], and if the service fails or the body cannot be read.
+    ///
+    /// Any `Service` will do, a group layer's router included:
+    ///
+    /// ```
+    /// # use axum::{http::Method, routing::put, Router};
+    /// # use cors_runtime::{cors_policy, testing::Preflight};
+    /// #[cors_policy(origins = ["https://app.example"], methods = [PUT])]
+    /// pub struct Api;
+    ///
+    /// async fn update_task() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new()
+    ///     .route("/tasks/{id}", put(update_task))
+    ///     .layer(Api::layer());
+    /// Preflight::new("https://app.example", Method::PUT)
+    ///     .send(&router, "/tasks/1")
+    ///     .await
+    ///     .assert_allowed();
+    /// # }
+    /// ```
     pub async fn send<S, B>(self, service: &S, uri: &str) -> CorsResponse
     where
         S: Service<Request<Body>, Response = Response<B>> + Clone,
@@ -284,6 +317,14 @@ pub struct CorsRequest {
 
 impl CorsRequest {
     /// A `method` request from `origin`.
+    ///
+    /// ```
+    /// # use axum::http::Method;
+    /// # use cors_runtime::testing::CorsRequest;
+    /// let request = CorsRequest::new(Method::HEAD, "https://app.example").request("/tasks");
+    /// assert_eq!(request.method(), Method::HEAD);
+    /// assert_eq!(request.headers()["origin"], "https://app.example");
+    /// ```
     pub fn new(method: Method, origin: &str) -> CorsRequest {
         CorsRequest {
             origin: origin.to_owned(),
@@ -295,26 +336,66 @@ impl CorsRequest {
     }
 
     /// A `GET` request from `origin`.
+    ///
+    /// ```
+    /// # use axum::http::Method;
+    /// # use cors_runtime::testing::CorsRequest;
+    /// let request = CorsRequest::get("https://app.example").request("/tasks/1");
+    /// assert_eq!(request.method(), Method::GET);
+    /// assert_eq!(request.uri(), "/tasks/1");
+    /// ```
     pub fn get(origin: &str) -> CorsRequest {
         CorsRequest::new(Method::GET, origin)
     }
 
     /// A `POST` request from `origin`.
+    ///
+    /// ```
+    /// # use axum::http::Method;
+    /// # use cors_runtime::testing::CorsRequest;
+    /// let request = CorsRequest::post("https://app.example").request("/tasks/1");
+    /// assert_eq!(request.method(), Method::POST);
+    /// assert_eq!(request.uri(), "/tasks/1");
+    /// ```
     pub fn post(origin: &str) -> CorsRequest {
         CorsRequest::new(Method::POST, origin)
     }
 
     /// A `PUT` request from `origin`.
+    ///
+    /// ```
+    /// # use axum::http::Method;
+    /// # use cors_runtime::testing::CorsRequest;
+    /// let request = CorsRequest::put("https://app.example").request("/tasks/1");
+    /// assert_eq!(request.method(), Method::PUT);
+    /// assert_eq!(request.uri(), "/tasks/1");
+    /// ```
     pub fn put(origin: &str) -> CorsRequest {
         CorsRequest::new(Method::PUT, origin)
     }
 
     /// A `PATCH` request from `origin`.
+    ///
+    /// ```
+    /// # use axum::http::Method;
+    /// # use cors_runtime::testing::CorsRequest;
+    /// let request = CorsRequest::patch("https://app.example").request("/tasks/1");
+    /// assert_eq!(request.method(), Method::PATCH);
+    /// assert_eq!(request.uri(), "/tasks/1");
+    /// ```
     pub fn patch(origin: &str) -> CorsRequest {
         CorsRequest::new(Method::PATCH, origin)
     }
 
     /// A `DELETE` request from `origin`.
+    ///
+    /// ```
+    /// # use axum::http::Method;
+    /// # use cors_runtime::testing::CorsRequest;
+    /// let request = CorsRequest::delete("https://app.example").request("/tasks/1");
+    /// assert_eq!(request.method(), Method::DELETE);
+    /// assert_eq!(request.uri(), "/tasks/1");
+    /// ```
     pub fn delete(origin: &str) -> CorsRequest {
         CorsRequest::new(Method::DELETE, origin)
     }
@@ -343,6 +424,27 @@ impl CorsRequest {
     }
 
     /// Sets the request body.
+    ///
+    /// ```
+    /// # use axum::{Router};
+    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn echo(body: String) -> String {
+    ///     body
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/echo", with_cors!(post(echo)));
+    /// let response = CorsRequest::post("https://app.example")
+    ///     .header("content-type", "text/plain")
+    ///     .body("hello")
+    ///     .send(&router, "/echo")
+    ///     .await
+    ///     .assert_allowed();
+    /// assert_eq!(response.body(), b"hello");
+    /// # }
+    /// ```
     pub fn body(mut self, body: impl Into<Bytes>) -> CorsRequest {
         self.body = body.into();
         self
@@ -383,6 +485,18 @@ impl CorsRequest {
     /// # Panics
     ///
     /// If `uri` or the origin cannot be put in a request.
+    ///
+    /// ```
+    /// # use axum::http::Method;
+    /// # use cors_runtime::testing::CorsRequest;
+    /// let request = CorsRequest::delete("https://app.example")
+    ///     .header("authorization", "Bearer secret")
+    ///     .request("/tasks/1");
+    /// assert_eq!(request.method(), Method::DELETE);
+    /// assert_eq!(request.uri(), "/tasks/1");
+    /// assert_eq!(request.headers()["origin"], "https://app.example");
+    /// assert_eq!(request.headers()["authorization"], "Bearer secret");
+    /// ```
     pub fn request(&self, uri: &str) -> Request<Body> {
         let mut request = Request::builder()
             .method(self.method.clone())
@@ -402,6 +516,34 @@ impl CorsRequest {
     /// # Panics
     ///
     /// As [`CorsRequest::request`], and if the service fails or the body cannot be read.
+    ///
+    /// Any `Service` will do, a group layer's router included:
+    ///
+    /// ```
+    /// # use axum::{routing::get, Router};
+    /// # use cors_runtime::{cors_policy, testing::CorsRequest};
+    /// #[cors_policy(origins = ["https://app.example"])]
+    /// pub struct Api;
+    ///
+    /// async fn list_tasks() -> &'static str {
+    ///     "[]"
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new()
+    ///     .route("/tasks", get(list_tasks))
+    ///     .layer(Api::layer());
+    /// CorsRequest::get("https://app.example")
+    ///     .send(&router, "/tasks")
+    ///     .await
+    ///     .assert_allowed();
+    /// CorsRequest::get("https://evil.example")
+    ///     .send(&router, "/tasks")
+    ///     .await
+    ///     .assert_rejected();
+    /// # }
+    /// ```
     pub async fn send<S, B>(self, service: &S, uri: &str) -> CorsResponse
     where
         S: Service<Request<Body>, Response = Response<B>> + Clone,
@@ -530,16 +672,72 @@ impl CorsResponse {
     }
 
     /// The response's status.
+    ///
+    /// ```
+    /// # use axum::{http::{Method, StatusCode}, Router};
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn update_task() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+    /// let allowed = Preflight::new("https://app.example", Method::PUT)
+    ///     .send(&router, "/tasks/1")
+    ///     .await;
+    /// assert_eq!(allowed.status(), StatusCode::NO_CONTENT);
+    /// // This crate refuses a preflight with 403 (browsers only look at the CORS headers).
+    /// let refused = Preflight::new("https://evil.example", Method::PUT)
+    ///     .send(&router, "/tasks/1")
+    ///     .await;
+    /// assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    /// # }
+    /// ```
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
     /// The response's headers.
+    ///
+    /// ```
+    /// # use axum::{http::Method, Router};
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// #[cors(origins = ["https://app.example"], max_age = 600)]
+    /// async fn update_task() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+    /// let response = Preflight::new("https://app.example", Method::PUT)
+    ///     .send(&router, "/tasks/1")
+    ///     .await;
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example");
+    /// assert_eq!(response.headers()["access-control-max-age"], "600");
+    /// # }
+    /// ```
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
 
     /// The response's body.
+    ///
+    /// ```
+    /// # use axum::{Router};
+    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn list_tasks() -> &'static str {
+    ///     "[]"
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/tasks", with_cors!(get(list_tasks)));
+    /// let response = CorsRequest::get("https://app.example")
+    ///     .send(&router, "/tasks")
+    ///     .await;
+    /// assert_eq!(response.body(), b"[]");
+    /// # }
+    /// ```
     pub fn body(&self) -> &[u8] {
         &self.body
     }
@@ -616,6 +814,24 @@ impl CorsResponse {
 
     /// Asserts that `Access-Control-Allow-Headers` allows a request header `name`
     /// (case-insensitive; a `*` counts without credentials, except for `Authorization`).
+    ///
+    /// ```
+    /// # use axum::{http::Method, Router};
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// #[cors(origins = ["https://app.example"], headers = ["authorization", "content-type"])]
+    /// async fn update_task() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+    /// Preflight::new("https://app.example", Method::PUT)
+    ///     .header("authorization")
+    ///     .send(&router, "/tasks/1")
+    ///     .await
+    ///     .assert_allows_header("authorization")
+    ///     .assert_allows_header("Content-Type"); // listed too, whatever the case
+    /// # }
+    /// ```
     #[track_caller]
     pub fn assert_allows_header(self, name: &str) -> CorsResponse {
         if let Err(reason) = self.header_allowed(name) {
@@ -629,6 +845,23 @@ impl CorsResponse {
 
     /// Asserts that `Access-Control-Allow-Methods` allows `method` (listed, or `*` without
     /// credentials; GET, HEAD and POST need no listing and pass).
+    ///
+    /// ```
+    /// # use axum::{http::Method, Router};
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn update_task() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+    /// Preflight::new("https://app.example", Method::PUT)
+    ///     .send(&router, "/tasks/1")
+    ///     .await
+    ///     .assert_allows_method(Method::PUT)
+    ///     .assert_allows_method(Method::GET); // safelisted: needs no listing
+    /// # }
+    /// ```
     #[track_caller]
     pub fn assert_allows_method(self, method: Method) -> CorsResponse {
         if let Err(reason) = self.method_allowed(&method) {
@@ -642,6 +875,26 @@ impl CorsResponse {
 
     /// Asserts that `Access-Control-Expose-Headers` lets the page read the response header
     /// `name` (case-insensitive; a `*` counts without credentials).
+    ///
+    /// ```
+    /// # use axum::{Router};
+    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+    /// #[cors(origins = ["https://app.example"], expose = ["x-request-id"])]
+    /// async fn list_tasks() -> ([(&'static str, &'static str); 1], &'static str) {
+    ///     ([("x-request-id", "42")], "[]")
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/tasks", with_cors!(get(list_tasks)));
+    /// let response = CorsRequest::get("https://app.example")
+    ///     .send(&router, "/tasks")
+    ///     .await
+    ///     .assert_exposes("X-Request-Id");
+    /// // The page can now read it.
+    /// assert_eq!(response.headers()["x-request-id"], "42");
+    /// # }
+    /// ```
     #[track_caller]
     pub fn assert_exposes(self, name: &str) -> CorsResponse {
         let exposed = list(&self.headers, header::ACCESS_CONTROL_EXPOSE_HEADERS);
@@ -661,6 +914,24 @@ impl CorsResponse {
     }
 
     /// Asserts `Access-Control-Allow-Credentials: true`.
+    ///
+    /// ```
+    /// # use axum::{Router};
+    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+    /// #[cors(origins = ["https://app.example"], credentials)]
+    /// async fn profile() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/me", with_cors!(get(profile)));
+    /// CorsRequest::get("https://app.example")
+    ///     .credentials()
+    ///     .send(&router, "/me")
+    ///     .await
+    ///     .assert_allowed()
+    ///     .assert_credentials();
+    /// # }
+    /// ```
     #[track_caller]
     pub fn assert_credentials(self) -> CorsResponse {
         if self.headers.get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
@@ -675,6 +946,23 @@ impl CorsResponse {
     }
 
     /// Asserts `Access-Control-Max-Age: seconds`.
+    ///
+    /// ```
+    /// # use axum::{http::Method, Router};
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// #[cors(origins = ["https://app.example"], max_age = 3600)]
+    /// async fn update_task() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+    /// // The browser may reuse this answer for an hour.
+    /// Preflight::new("https://app.example", Method::PUT)
+    ///     .send(&router, "/tasks/1")
+    ///     .await
+    ///     .assert_max_age(3600);
+    /// # }
+    /// ```
     #[track_caller]
     pub fn assert_max_age(self, seconds: u32) -> CorsResponse {
         let expected = HeaderValue::from(seconds);
@@ -689,6 +977,23 @@ impl CorsResponse {
 
     /// Asserts that `Vary` names `token` (case-insensitive), such as `origin`: caches must
     /// then keep one answer per origin.
+    ///
+    /// ```
+    /// # use axum::{Router};
+    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+    /// #[cors(origins = ["https://app.example", "https://admin.example"])]
+    /// async fn list_tasks() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/tasks", with_cors!(get(list_tasks)));
+    /// // The answer depends on the origin: a shared cache must not serve it to another one.
+    /// CorsRequest::get("https://app.example")
+    ///     .send(&router, "/tasks")
+    ///     .await
+    ///     .assert_vary("origin");
+    /// # }
+    /// ```
     #[track_caller]
     pub fn assert_vary(self, token: &str) -> CorsResponse {
         let vary = list(&self.headers, header::VARY);
@@ -702,6 +1007,25 @@ impl CorsResponse {
     }
 
     /// Asserts the response's status.
+    ///
+    /// ```
+    /// # use axum::{Router};
+    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn create_task() -> axum::http::StatusCode {
+    ///     axum::http::StatusCode::CREATED
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/tasks", with_cors!(post(create_task)));
+    /// CorsRequest::post("https://app.example")
+    ///     .send(&router, "/tasks")
+    ///     .await
+    ///     .assert_allowed()
+    ///     .assert_status(201);
+    /// # }
+    /// ```
     #[track_caller]
     pub fn assert_status(self, status: u16) -> CorsResponse {
         if self.status != status {
@@ -716,6 +1040,24 @@ impl CorsResponse {
 
     /// Asserts that the response carries no `Access-Control-*` header at all (`Vary` may be
     /// there).
+    ///
+    /// ```
+    /// # use axum::{Router};
+    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn list_tasks() {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let router: Router = Router::new().route("/tasks", with_cors!(get(list_tasks)));
+    /// // An origin the policy does not list gets the response without any CORS header.
+    /// CorsRequest::get("https://evil.example")
+    ///     .send(&router, "/tasks")
+    ///     .await
+    ///     .assert_rejected()
+    ///     .assert_no_cors_headers();
+    /// # }
+    /// ```
     #[track_caller]
     pub fn assert_no_cors_headers(self) -> CorsResponse {
         if let Some(name) = self.headers.keys().find(|name| is_cors_header(name)) {
