@@ -211,6 +211,27 @@ async fn handler_policy_with_state_beats_a_group_policy() {
     reply.assert_no_cors_headers();
 }
 
+/// A route with its own policy inside a `state(..)` group: the handler's policy answers for the
+/// methods it serves (the group adds nothing, even for a tenant); the 405 of a method it does not
+/// serve is the group's to decorate. The fuzz target's reference model relies on this.
+#[tokio::test]
+async fn state_group_decorates_only_the_405_of_a_route_with_its_own_policy() {
+    let state = AppState::default();
+    state.tenants.register(ACME);
+    let app = Router::new()
+        .route("/fixed", with_cors!(get(fixed)))
+        .layer(TenantGroup::layer_with_state(&state))
+        .with_state(state.clone());
+    let reply = send(app.clone(), actual("GET", "/fixed", APP)).await;
+    assert_eq!(reply.allow_origin(), Some(APP), "the handler's policy");
+    let reply = send(app.clone(), actual("GET", "/fixed", ACME)).await;
+    assert_eq!(reply.body_text(), "fixed");
+    reply.assert_no_cors_headers();
+    let reply = send(app, actual("POST", "/fixed", ACME)).await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(reply.allow_origin(), Some(ACME), "the group's policy");
+}
+
 #[test]
 fn introspection_names_the_state_type() {
     let policy = policy_of::<tasks>();

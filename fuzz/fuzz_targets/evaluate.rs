@@ -1,5 +1,7 @@
 //! Fuzz target: the runtime's request evaluation, through a real axum `Router` holding every
-//! kind of policy (handler policies via `with_cors!`, group layers, a nested group, `enforce`).
+//! kind of policy (handler policies via `with_cors!`, group layers, a nested group, `enforce`,
+//! runtime policies from `Policy::builder` with an exact list, an async predicate and `enforce`,
+//! `origins = state(..)` handlers and groups, with and without `enforce`).
 //!
 //! Input (text-like, so seeds are readable): line 1 = method, line 2 = path, every further
 //! line = `name: value` (raw bytes; lines that are not a valid header are skipped).
@@ -7,8 +9,9 @@
 #![no_main]
 
 use std::{
+    cell::Cell,
     future::Future,
-    pin::pin,
+    pin::{pin, Pin},
     task::{Context, Poll, Waker},
 };
 
@@ -19,7 +22,7 @@ use axum::{
     routing::get,
     Router,
 };
-use cors_runtime::{cors, cors_policy, with_cors};
+use cors_runtime::{cors, cors_policy, with_cors, CorsLayer, OriginCheck, Policy};
 use libfuzzer_sys::fuzz_target;
 use tower_service::Service;
 
@@ -62,6 +65,107 @@ struct Group;
 #[cors_policy(origins = ["https://admin.example.com"], methods = "*", headers = "*")]
 struct Inner;
 
+/// The tenant table of the app state (`origins = state(Tenants)`): a fixed, known set.
+const TENANTS: &[&str] = &["https://acme.example", "https://beta.example:8443"];
+/// The set the runtime policy's async predicate answers from (a different one, so the model
+/// knows which check answered).
+const PARTNERS: &[&str] = &["https://partner.example", "http://localhost:4000"];
+
+thread_local! {
+    /// Async origin checks started for the current request.
+    static LOOKUPS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Pending once (waking itself), then ready: an async check that really is awaited.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Tenants(&'static [&'static str]);
+
+impl OriginCheck for Tenants {
+    async fn allows(self, origin: HeaderValue) -> bool {
+        LOOKUPS.with(|n| n.set(n.get() + 1));
+        YieldOnce(false).await;
+        self.0.iter().any(|o| origin.as_bytes() == o.as_bytes())
+    }
+}
+
+/// The runtime policy's async predicate (`origins_async`).
+async fn partner_allowed(origin: HeaderValue, partners: Tenants) -> bool {
+    partners.allows(origin).await
+}
+
+#[derive(Clone)]
+struct AppState {
+    tenants: Tenants,
+}
+
+impl axum::extract::FromRef<AppState> for Tenants {
+    fn from_ref(state: &AppState) -> Tenants {
+        state.tenants.clone()
+    }
+}
+
+#[cors(origins = state(Tenants), methods = [GET, PUT], headers = ["authorization"], credentials, max_age = 60)]
+async fn tenant_handler() -> ([(&'static str, &'static str); 1], &'static str) {
+    ([("x-handler", "ran")], "ok")
+}
+
+#[cors(origins = state(Tenants), methods = [GET, POST], enforce)]
+async fn tenant_enforced() -> ([(&'static str, &'static str); 1], &'static str) {
+    ([("x-handler", "ran")], "ok")
+}
+
+#[cors_policy(origins = state(Tenants), methods = [GET, POST], credentials)]
+struct TenantGroup;
+
+#[cors_policy(origins = state(Tenants), methods = [GET, POST, DELETE], headers = "*", enforce)]
+struct TenantEnforcedGroup;
+
+fn runtime_list() -> Policy {
+    Policy::builder("RuntimeList")
+        .origins(["https://app.example.com", "https://*.tenant.example"])
+        .methods(["GET", "PUT"])
+        .headers(["content-type", "authorization"])
+        .expose(["x-request-id"])
+        .credentials(true)
+        .max_age(600)
+        .build()
+        .unwrap()
+}
+
+fn runtime_async() -> Policy {
+    Policy::builder("RuntimeAsync")
+        .origins_async(Tenants(PARTNERS), partner_allowed)
+        .any_method()
+        .any_header()
+        .build()
+        .unwrap()
+}
+
+fn runtime_enforced() -> Policy {
+    Policy::builder("RuntimeEnforced")
+        .origins(["https://app.example.com", "https://*.tenant.example"])
+        .methods(["GET", "POST", "PATCH"])
+        .credentials(true)
+        .enforce(true)
+        .build()
+        .unwrap()
+}
+
 async fn plain() -> ([(&'static str, &'static str); 1], &'static str) {
     ([("x-handler", "ran")], "ok")
 }
@@ -76,7 +180,20 @@ enum Model {
     Disabled,
     Group,
     Inner,
+    RuntimeList,
+    RuntimeAsync,
+    RuntimeEnforced,
+    StateHandler,
+    StateEnforced,
+    StateGroup,
+    StateEnforcedGroup,
     None,
+}
+
+/// Whether `path` is `prefix` or under it.
+fn under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 fn model(path: &str) -> Model {
@@ -94,16 +211,67 @@ fn model(path: &str) -> Model {
         p if p == "/g/inner" || p.starts_with("/g/inner/") => Model::Inner,
         // Anything else under the group (its fallback included) is the group's.
         p if p.starts_with("/g/") => Model::Group,
+        "/s/h" => Model::StateHandler,
+        "/s/enforce" => Model::StateEnforced,
+        // A handler policy (List) inside the enforcing state group.
+        "/s/ge/own" => Model::List,
+        p if under(p, "/r/list") => Model::RuntimeList,
+        p if under(p, "/r/async") => Model::RuntimeAsync,
+        p if under(p, "/r/enforce") => Model::RuntimeEnforced,
+        p if under(p, "/s/g") => Model::StateGroup,
+        p if under(p, "/s/ge") => Model::StateEnforcedGroup,
         _ => Model::None,
     }
 }
 
+/// The policy whose `enforce` guards `path`, if any (a group's, before any handler's).
+fn enforcer(path: &str) -> Option<Model> {
+    match path {
+        "/h/enforce" => Some(Model::Enforced),
+        "/s/enforce" => Some(Model::StateEnforced),
+        p if p.starts_with("/g/") => Some(Model::Group),
+        p if under(p, "/r/enforce") => Some(Model::RuntimeEnforced),
+        p if under(p, "/s/ge") => Some(Model::StateEnforcedGroup),
+        _ => None,
+    }
+}
+
+/// The group around a route with its own (handler) policy.
+fn enclosing_group(path: &str) -> Option<Model> {
+    match path {
+        "/g/own" => Some(Model::Group),
+        "/s/ge/own" => Some(Model::StateEnforcedGroup),
+        _ => None,
+    }
+}
+
+/// Whether answering `path` may start an async origin check (at most one per request).
+fn may_look_up(path: &str) -> bool {
+    [model(path), enforcer(path).unwrap_or(Model::None)]
+        .iter()
+        .any(|m| {
+            matches!(
+                m,
+                Model::RuntimeAsync
+                    | Model::StateHandler
+                    | Model::StateEnforced
+                    | Model::StateGroup
+                    | Model::StateEnforcedGroup
+            )
+        })
+}
+
 /// Obviously-correct reference: is `origin` one of `https://<labels>.example.com`?
 fn example_subdomain(origin: &[u8]) -> bool {
+    subdomain_of(origin, b".example.com")
+}
+
+/// Is `origin` one of `https://<labels><suffix>`?
+fn subdomain_of(origin: &[u8], suffix: &[u8]) -> bool {
     let Some(rest) = origin.strip_prefix(b"https://") else {
         return false;
     };
-    let Some(labels) = rest.strip_suffix(b".example.com") else {
+    let Some(labels) = rest.strip_suffix(suffix) else {
         return false;
     };
     !labels.is_empty()
@@ -125,11 +293,22 @@ fn allowed(model: Model, origin: &[u8]) -> bool {
         Model::Enforced => origin == APP || example_subdomain(origin),
         Model::Group => origin == APP,
         Model::Inner => origin == b"https://admin.example.com",
+        Model::RuntimeList | Model::RuntimeEnforced => {
+            origin == APP || subdomain_of(origin, b".tenant.example")
+        }
+        Model::RuntimeAsync => PARTNERS.iter().any(|o| o.as_bytes() == origin),
+        Model::StateHandler
+        | Model::StateEnforced
+        | Model::StateGroup
+        | Model::StateEnforcedGroup => TENANTS.iter().any(|o| o.as_bytes() == origin),
         Model::Disabled | Model::None => false,
     }
 }
 
 fn router() -> Router {
+    let state = AppState {
+        tenants: Tenants(TENANTS),
+    };
     let group = Router::new()
         .route("/plain", get(plain).post(plain).put(plain).delete(plain))
         .route("/own", with_cors!(get(list).post(list)))
@@ -150,13 +329,51 @@ fn router() -> Router {
         )
         .route("/h/disabled", with_cors!(get(disabled).post(disabled)))
         .nest("/g", group)
+        .nest(
+            "/r/list",
+            Router::new()
+                .route("/plain", get(plain).post(plain).put(plain))
+                .layer(CorsLayer::from(runtime_list())),
+        )
+        .nest(
+            "/r/async",
+            Router::new()
+                .route("/plain", get(plain).post(plain).delete(plain))
+                .layer(CorsLayer::from(runtime_async())),
+        )
+        .nest(
+            "/r/enforce",
+            Router::new()
+                .route("/plain", get(plain).post(plain).patch(plain))
+                .layer(CorsLayer::from(runtime_enforced())),
+        )
+        .route("/s/h", with_cors!(get(tenant_handler).put(tenant_handler)))
+        .route(
+            "/s/enforce",
+            with_cors!(get(tenant_enforced).post(tenant_enforced)),
+        )
+        .nest(
+            "/s/g",
+            Router::new()
+                .route("/plain", get(plain).post(plain).put(plain))
+                .layer(TenantGroup::layer_with_state(&state)),
+        )
+        .nest(
+            "/s/ge",
+            Router::new()
+                .route("/plain", get(plain).post(plain).delete(plain))
+                .route("/own", with_cors!(get(list).post(list)))
+                .layer(TenantEnforcedGroup::layer_with_state(&state)),
+        )
+        .with_state(state)
 }
 
 thread_local! {
     static ROUTER: Router = router();
 }
 
-/// Polls to completion; every future here is ready at once (no I/O), so a pending one is a bug.
+/// Polls to completion. Nothing here does I/O: a future is pending only while an async origin
+/// check yields (once, waking itself), so one still pending after 1000 polls is a bug.
 fn block_on<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
     let mut cx = Context::from_waker(Waker::noop());
@@ -218,9 +435,11 @@ fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) 
                 origin,
                 "answered an origin other than the request's"
             );
-            // A handler's own policy inside a group answers with the handler's policy.
+            // A handler's own policy inside a group answers for the handler; what the handler
+            // does not serve (a 405 of another method) is the group's to decorate.
+            let by_group = !ran && enclosing_group(path).is_some_and(|g| allowed(g, origin));
             assert!(
-                allowed(model, origin),
+                allowed(model, origin) || by_group,
                 "{path}: origin {origin:?} allowed by accident: {headers:?}"
             );
             let vary: Vec<String> = headers
@@ -260,23 +479,30 @@ fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) 
     }
 
     // `enforce`: the handler runs for a request with `Origin` only when the origin is allowed
-    // or the browser says same-origin.
-    let in_group = path.starts_with("/g/");
-    let enforcing = model == Model::Enforced || in_group;
-    if enforcing && ran && !origins.is_empty() && method != Method::OPTIONS {
-        let same_origin = {
-            let mut sites = request.get_all("sec-fetch-site").iter();
-            matches!((sites.next(), sites.next()), (Some(v), None) if v == "same-origin")
-        };
-        let by_group = if in_group {
-            single.is_some_and(|o| o == APP)
-        } else {
-            single.is_some_and(|o| allowed(model, o))
-        };
-        assert!(
-            single.is_some() && (by_group || same_origin),
-            "{path}: enforce let {origins:?} through"
-        );
+    // by the enforcing policy (a group's, before a handler's) or the browser says same-origin.
+    if let Some(enforcing) = enforcer(path) {
+        if ran && !origins.is_empty() && method != Method::OPTIONS {
+            let same_origin = {
+                let mut sites = request.get_all("sec-fetch-site").iter();
+                matches!((sites.next(), sites.next()), (Some(v), None) if v == "same-origin")
+            };
+            let by_policy = single.is_some_and(|o| allowed(enforcing, o));
+            assert!(
+                single.is_some() && (by_policy || same_origin),
+                "{path}: enforce let {origins:?} through"
+            );
+        }
+    }
+
+    // Async origin checks (runtime `origins_async`, `state(..)`): at most one per request, none
+    // without an `Origin` or for a path whose policies have none.
+    let lookups = LOOKUPS.with(Cell::get);
+    assert!(
+        lookups <= 1,
+        "{path}: {lookups} origin checks for one request"
+    );
+    if origins.is_empty() || !may_look_up(path) {
+        assert_eq!(lookups, 0, "{path}: an origin check that was not needed");
     }
     if model == Model::Disabled {
         assert!(acao.is_empty());
@@ -294,6 +520,7 @@ fuzz_target!(|data: &[u8]| {
         .body(Body::empty())
         .unwrap();
     *request.headers_mut() = headers.clone();
+    LOOKUPS.with(|n| n.set(0));
     let response = ROUTER.with(|router| {
         let mut router = router.clone();
         block_on(router.call(request)).unwrap()
