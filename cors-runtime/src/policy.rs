@@ -271,6 +271,7 @@ pub(crate) enum Reason {
     PrivateNetwork,
     Disabled,
     NoHandler,
+    NoPolicy,
     Enforced,
 }
 
@@ -289,6 +290,7 @@ impl Reason {
             Reason::PrivateNetwork => "CORS preflight rejected: private network access not allowed",
             Reason::Disabled => "CORS preflight rejected: CORS is disabled for this method",
             Reason::NoHandler => "CORS preflight rejected: no CORS-enabled handler for this method",
+            Reason::NoPolicy => "CORS preflight rejected: no CORS policy covers this route",
             Reason::Enforced => "request refused: origin not allowed by the CORS policy",
         }
     }
@@ -303,6 +305,7 @@ impl Reason {
             Reason::PrivateNetwork => "private-network",
             Reason::Disabled => "disabled",
             Reason::NoHandler => "no-handler",
+            Reason::NoPolicy => "no-policy",
             Reason::Enforced => "enforce",
         }
     }
@@ -425,6 +428,9 @@ pub struct Policy {
     vary_actual: Option<Vary>,
     vary_preflight: Vary,
     enforce: bool,
+    /// A hash of the name: tells policies apart without comparing them (see
+    /// [`Policy::fingerprint`]).
+    fingerprint: u64,
 }
 
 impl fmt::Debug for Policy {
@@ -494,6 +500,16 @@ impl fmt::Display for Policy {
         }
         Ok(())
     }
+}
+
+/// FNV-1a of `name`, never 0 (0 means "no policy" in a serving frame).
+fn fingerprint(name: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash.max(1)
 }
 
 const DEFAULT_GROUP_METHODS: &[Method] = &[Method::GET, Method::HEAD, Method::POST];
@@ -577,6 +593,21 @@ impl Policy {
             }));
         }
         self
+    }
+
+    /// This policy with its `state(Type)` origins replaced by `check` (a `with_cors!` handler's
+    /// check, bound to the router state by `CorsRouter::with_state`).
+    pub(crate) fn with_origin_check(mut self, check: crate::origin::AsyncPredicate) -> Policy {
+        if matches!(self.origins, OriginMatcher::State(_)) {
+            self.origins = OriginMatcher::Async(check);
+        }
+        self
+    }
+
+    /// Identifies the policy by its name (two layers of the same named policy are the same
+    /// policy), without comparing strings on the request path.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// Whether the origin is decided by a `state(Type)` check the caller runs.
@@ -675,7 +706,6 @@ impl Policy {
             (false, true) => Vary::PREFLIGHT_ANY_ORIGIN_PNA,
         };
         Ok(Policy {
-            name,
             disabled,
             origins,
             methods,
@@ -699,6 +729,8 @@ impl Policy {
             },
             vary_preflight,
             enforce: enforce && !disabled,
+            fingerprint: fingerprint(&name),
+            name,
         })
     }
 
@@ -1015,23 +1047,6 @@ impl Policy {
         }
     }
 
-    /// Decides a preflight for a group layer, which answers only if the route under it does not:
-    /// the success response is built later ([`PreflightDecision::into_response`]), when it is
-    /// sent, unless it must echo the request's header names (`headers = "*"`).
-    pub(crate) fn decide_preflight(&self, headers: &HeaderMap, ctx: Ctx<'_>) -> PreflightDecision {
-        let origin = single(headers, &header::ORIGIN);
-        let method = single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD);
-        match self.approve(origin, method, headers, ctx) {
-            Ok(approved) if approved.any_requested && matches!(self.headers, AllowHeaders::Any) => {
-                PreflightDecision::Answered(self.answer(approved, Some(headers)))
-            }
-            Ok(approved) => PreflightDecision::Approved(approved),
-            Err((reason, detail)) => {
-                PreflightDecision::Rejected(self.reject(reason, detail, headers, ctx.route))
-            }
-        }
-    }
-
     fn reject(
         &self,
         reason: Reason,
@@ -1161,28 +1176,6 @@ pub(crate) struct Approved {
     private_network: bool,
 }
 
-/// A group layer's decision on a preflight ([`Policy::decide_preflight`]).
-#[derive(Debug)]
-pub(crate) enum PreflightDecision {
-    /// Accepted; the answer is built if it is sent.
-    Approved(Approved),
-    /// Accepted, answer built (it echoes the request).
-    Answered(Response),
-    /// Refused.
-    Rejected(Rejection),
-}
-
-impl PreflightDecision {
-    /// The response to send (and the rejection logged) when the group's answer is used.
-    pub(crate) fn into_response(self, policy: &Policy) -> Response {
-        match self {
-            PreflightDecision::Approved(approved) => policy.answer(approved, None),
-            PreflightDecision::Answered(response) => response,
-            PreflightDecision::Rejected(rejection) => rejection.into_response(),
-        }
-    }
-}
-
 /// A refused preflight, not yet logged nor answered.
 #[derive(Debug)]
 pub(crate) struct Rejection {
@@ -1229,12 +1222,6 @@ impl Rejection {
         }
     }
 
-    /// The response without the log line (another policy's decision will be the one logged).
-    pub(crate) fn into_response_unlogged(mut self) -> Response {
-        self.log = None;
-        self.into_response()
-    }
-
     /// Logs the rejection and builds its response: 403, a short plain-text reason, no
     /// `Access-Control-*` header, and `Vary` naming what the answer depended on.
     pub(crate) fn into_response(self) -> Response {
@@ -1263,16 +1250,6 @@ impl Rejection {
             None => Vary::PREFLIGHT_ANY_ORIGIN.apply(response.headers_mut()),
         }
         response
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// The inner future, or the `enforce` refusal that replaced it (kept as a `Rejection`,
-    /// much smaller than a `Response`, so that the common case's future stays small).
-    #[project = GateProj]
-    pub(crate) enum Gate<F> {
-        Open { #[pin] future: F },
-        Refused { rejection: Option<Rejection> },
     }
 }
 
