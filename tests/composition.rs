@@ -22,10 +22,10 @@ use cors_runtime::{cors, cors_policy, with_cors, CorsLayer, CorsRouter, Policy};
 use tracing_subscriber::{fmt::MakeWriter, util::SubscriberInitExt, EnvFilter};
 
 #[cors_policy(origins = ["https://app.example.com"], methods = [GET, PUT, POST], headers = ["authorization"], credentials)]
-pub struct Api;
+struct Api;
 
 #[cors_policy(origins = ["https://admin.example.com"], methods = [GET, PUT], headers = ["authorization"], credentials)]
-pub struct AdminGroup;
+struct AdminGroup;
 
 /// What ran, counted: handlers and middleware.
 #[derive(Clone, Default)]
@@ -77,7 +77,11 @@ async fn group_answers_preflights_without_running_an_any_handler() {
     assert_eq!(ok.allow_origin(), Some(APP));
     assert_eq!(refused.status, 403);
     assert_eq!(refused.allow_origin(), None);
-    assert_eq!(counters.handler.count(), 0, "`any` handler ran for a preflight");
+    assert_eq!(
+        counters.handler.count(),
+        0,
+        "`any` handler ran for a preflight"
+    );
     // The actual request reaches it, decorated.
     let reply = send(app, actual("POST", "/hook", APP)).await;
     assert_eq!(reply.body_text(), "handler ran");
@@ -92,7 +96,10 @@ async fn group_layer_on_a_plain_axum_router_answers_preflights_itself() {
         .layer(Api::layer())
         .with_state(counters.clone());
     let (ok, refused) = two_preflights(&app, "/hook", APP).await;
-    assert_eq!((ok.status, refused.status), (StatusCode::NO_CONTENT, StatusCode::FORBIDDEN));
+    assert_eq!(
+        (ok.status, refused.status),
+        (StatusCode::NO_CONTENT, StatusCode::FORBIDDEN)
+    );
     assert_eq!(counters.handler.count(), 0);
 }
 
@@ -109,9 +116,17 @@ async fn preflights_never_run_a_routes_own_options_handler_or_middleware() {
     assert_eq!(ok.status, 204);
     assert_eq!(refused.status, 403);
     assert_eq!(counters.handler.count(), 0);
-    assert_eq!(counters.auth.count(), 0, "auth middleware ran for a preflight");
+    assert_eq!(
+        counters.auth.count(),
+        0,
+        "auth middleware ran for a preflight"
+    );
     // A plain `OPTIONS` (no `Origin`) is an ordinary request: auth, then the handler.
-    let reply = send(app, common::plain("OPTIONS", "/tasks/1").header("authorization", "Bearer token")).await;
+    let reply = send(
+        app,
+        common::plain("OPTIONS", "/tasks/1").header("authorization", "Bearer token"),
+    )
+    .await;
     assert_eq!(reply.body_text(), "handler ran");
     assert_eq!(counters.auth.count(), 1);
 }
@@ -127,12 +142,18 @@ async fn layers_in_either_order_keep_preflights_out_of_auth() {
         .with_state(counters.clone())
         .into_router();
     let (ok, refused) = two_preflights(&app, "/tasks/1", APP).await;
-    assert_eq!((ok.status, refused.status), (StatusCode::NO_CONTENT, StatusCode::FORBIDDEN));
+    assert_eq!(
+        (ok.status, refused.status),
+        (StatusCode::NO_CONTENT, StatusCode::FORBIDDEN)
+    );
     assert_eq!(counters.auth.count(), 0);
     let unauthorized = send(app, actual("PUT", "/tasks/1", APP)).await;
     assert_eq!(unauthorized.status, 401);
     assert_eq!(unauthorized.allow_origin(), Some(APP));
-    assert_eq!(unauthorized.header("access-control-allow-credentials"), Some("true"));
+    assert_eq!(
+        unauthorized.header("access-control-allow-credentials"),
+        Some("true")
+    );
 }
 
 // --- Handler policies with middleware auth --------------------------------------------------
@@ -157,7 +178,10 @@ async fn handler_policy_answers_preflights_before_router_route_layer_auth() {
     let app = handler_policy_behind_auth(&counters);
     let (ok, refused) = two_preflights(&app, "/tasks/1", APP).await;
     assert_eq!(ok.status, 204);
-    assert_eq!(ok.header("access-control-allow-headers"), Some("authorization"));
+    assert_eq!(
+        ok.header("access-control-allow-headers"),
+        Some("authorization")
+    );
     assert_eq!(refused.status, 403);
     assert_eq!(counters.auth.count(), 0);
     assert_eq!(counters.handler.count(), 0);
@@ -170,12 +194,26 @@ async fn auth_401_of_a_handler_policy_route_carries_the_handlers_cors_headers() 
     let unauthorized = send(app.clone(), actual("PUT", "/tasks/1", APP)).await;
     assert_eq!(unauthorized.status, 401);
     assert_eq!(unauthorized.allow_origin(), Some(APP));
-    assert_eq!(unauthorized.header("access-control-allow-credentials"), Some("true"));
+    assert_eq!(
+        unauthorized.header("access-control-allow-credentials"),
+        Some("true")
+    );
     assert_eq!(counters.handler.count(), 0);
-    let ok = send(app.clone(), actual("PUT", "/tasks/1", APP).header("authorization", "Bearer token")).await;
-    assert_eq!((ok.status, ok.body_text().as_str()), (StatusCode::OK, "updated"));
+    let ok = send(
+        app.clone(),
+        actual("PUT", "/tasks/1", APP).header("authorization", "Bearer token"),
+    )
+    .await;
+    assert_eq!(
+        (ok.status, ok.body_text().as_str()),
+        (StatusCode::OK, "updated")
+    );
     assert_eq!(ok.allow_origin(), Some(APP));
-    let foreign = send(app, actual("PUT", "/tasks/1", EVIL).header("authorization", "Bearer token")).await;
+    let foreign = send(
+        app,
+        actual("PUT", "/tasks/1", EVIL).header("authorization", "Bearer token"),
+    )
+    .await;
     assert_eq!(foreign.allow_origin(), None);
 }
 
@@ -185,7 +223,8 @@ async fn per_route_method_router_layer_auth_also_stays_inside() {
     let app = CorsRouter::new()
         .route(
             "/tasks/{id}",
-            with_cors!(put(update_task)).route_layer(middleware::from_fn_with_state(counters.clone(), bearer)),
+            with_cors!(put(update_task))
+                .route_layer(middleware::from_fn_with_state(counters.clone(), bearer)),
         )
         .with_state(counters.clone())
         .into_router();
@@ -193,7 +232,10 @@ async fn per_route_method_router_layer_auth_also_stays_inside() {
     assert_eq!(ok.status, 204);
     assert_eq!(counters.auth.count(), 0);
     let unauthorized = send(app, actual("PUT", "/tasks/1", APP)).await;
-    assert_eq!((unauthorized.status, unauthorized.allow_origin()), (StatusCode::UNAUTHORIZED, Some(APP)));
+    assert_eq!(
+        (unauthorized.status, unauthorized.allow_origin()),
+        (StatusCode::UNAUTHORIZED, Some(APP))
+    );
 }
 
 // --- One policy per exchange ------------------------------------------------------------------
@@ -214,12 +256,30 @@ async fn handler_policy_inside_a_group_behind_auth_decides_both_halves_of_the_ex
         .with_state(counters.clone())
         .into_router();
     // The partner (ADMIN) is allowed by the handler, not by the group: both halves agree.
-    let pre = send(app.clone(), preflight("/shared", ADMIN, "PUT").header("access-control-request-headers", "authorization")).await;
-    assert_eq!((pre.status, pre.allow_origin()), (StatusCode::NO_CONTENT, Some(ADMIN)));
+    let pre = send(
+        app.clone(),
+        preflight("/shared", ADMIN, "PUT")
+            .header("access-control-request-headers", "authorization"),
+    )
+    .await;
+    assert_eq!(
+        (pre.status, pre.allow_origin()),
+        (StatusCode::NO_CONTENT, Some(ADMIN))
+    );
     let unauthorized = send(app.clone(), actual("PUT", "/shared", ADMIN)).await;
-    assert_eq!((unauthorized.status, unauthorized.allow_origin()), (StatusCode::UNAUTHORIZED, Some(ADMIN)));
-    let ok = send(app.clone(), actual("PUT", "/shared", ADMIN).header("authorization", "Bearer token")).await;
-    assert_eq!((ok.status, ok.allow_origin()), (StatusCode::OK, Some(ADMIN)));
+    assert_eq!(
+        (unauthorized.status, unauthorized.allow_origin()),
+        (StatusCode::UNAUTHORIZED, Some(ADMIN))
+    );
+    let ok = send(
+        app.clone(),
+        actual("PUT", "/shared", ADMIN).header("authorization", "Bearer token"),
+    )
+    .await;
+    assert_eq!(
+        (ok.status, ok.allow_origin()),
+        (StatusCode::OK, Some(ADMIN))
+    );
     assert_eq!(counters.auth.count(), 2);
     // A method without a handler of its own falls to the group.
     let get = send(app, preflight("/shared", ADMIN, "GET")).await;
@@ -240,9 +300,15 @@ async fn inner_group_beats_outer_group_in_nested_routers_for_both_halves() {
         .with_state(counters.clone())
         .into_router();
     let (ok, refused) = two_preflights(&app, "/admin/stats", ADMIN).await;
-    assert_eq!((ok.status, refused.status), (StatusCode::NO_CONTENT, StatusCode::FORBIDDEN));
+    assert_eq!(
+        (ok.status, refused.status),
+        (StatusCode::NO_CONTENT, StatusCode::FORBIDDEN)
+    );
     let by_outer = send(app.clone(), preflight("/admin/stats", APP, "PUT")).await;
-    assert_eq!(by_outer.status, 403, "the outer group answered for the inner one");
+    assert_eq!(
+        by_outer.status, 403,
+        "the outer group answered for the inner one"
+    );
     let unauthorized = send(app.clone(), actual("PUT", "/admin/stats", ADMIN)).await;
     assert_eq!(unauthorized.allow_origin(), Some(ADMIN));
     let tasks = send(app, actual("PUT", "/tasks", APP)).await;
@@ -266,7 +332,10 @@ async fn runtime_built_policy_answers_preflights_before_auth() {
         .with_state(counters.clone())
         .into_router();
     let (ok, refused) = two_preflights(&app, "/uploads/1", APP).await;
-    assert_eq!((ok.status, refused.status), (StatusCode::NO_CONTENT, StatusCode::FORBIDDEN));
+    assert_eq!(
+        (ok.status, refused.status),
+        (StatusCode::NO_CONTENT, StatusCode::FORBIDDEN)
+    );
     assert_eq!(counters.auth.count() + counters.handler.count(), 0);
 }
 
@@ -279,7 +348,10 @@ async fn a_route_no_policy_covers_gets_its_preflights_refused_without_running() 
         .into_router();
     let reply = send(app, preflight("/internal", APP, "PUT")).await;
     assert_eq!(reply.status, 403);
-    assert_eq!(reply.body_text(), "CORS preflight rejected: no CORS policy covers this route");
+    assert_eq!(
+        reply.body_text(),
+        "CORS preflight rejected: no CORS policy covers this route"
+    );
     assert_eq!(counters.handler.count(), 0);
 }
 
@@ -340,7 +412,7 @@ async fn forgotten_list() -> &'static str {
 async fn an_annotated_handler_mounted_without_with_cors_is_reported() {
     // The natural slip: `get(handler)` instead of `with_cors!(get(handler))`, inside a group.
     #[cors_policy(origins = "*")]
-    pub struct Public;
+    pub(crate) struct Public;
     let app = CorsRouter::new()
         .route("/forgotten", get(forgotten_list))
         .layer(Public::layer())
@@ -351,7 +423,10 @@ async fn an_annotated_handler_mounted_without_with_cors_is_reported() {
         errors.contains("handler `forgotten_list` has #[cors(...)] but route `/forgotten` mounts it without `with_cors!`"),
         "{errors}"
     );
-    assert!(errors.contains("the policy `Public` answers for it"), "{errors}");
+    assert!(
+        errors.contains("the policy `Public` answers for it"),
+        "{errors}"
+    );
 }
 
 #[cors(origins = ["https://app.example.com"])]
@@ -365,7 +440,9 @@ async fn an_annotated_handler_in_a_plain_axum_router_is_reported() {
     let (reply, errors) = errors_of(app, actual("GET", "/plain", APP)).await;
     assert_eq!(reply.allow_origin(), None);
     assert!(
-        errors.contains("handler `outside_any_router` has #[cors(...)] but is served outside a `CorsRouter`"),
+        errors.contains(
+            "handler `outside_any_router` has #[cors(...)] but is served outside a `CorsRouter`"
+        ),
         "{errors}"
     );
 }
@@ -373,7 +450,7 @@ async fn an_annotated_handler_in_a_plain_axum_router_is_reported() {
 #[tokio::test]
 async fn a_cors_layer_inside_a_route_of_the_router_is_reported() {
     #[cors_policy(origins = ["https://app.example.com"], methods = [PUT])]
-    pub struct Inner;
+    pub(crate) struct Inner;
     let app = CorsRouter::new()
         .route("/inner", put(|| async { "ok" }).layer(Inner::layer()))
         .into_router();
@@ -383,7 +460,10 @@ async fn a_cors_layer_inside_a_route_of_the_router_is_reported() {
     // ...and the first actual request says why.
     let (reply, errors) = errors_of(app, actual("PUT", "/inner", APP)).await;
     assert_eq!(reply.allow_origin(), None, "the inner layer stood down");
-    assert!(errors.contains("CORS layer `Inner` is inside a `CorsRouter`"), "{errors}");
+    assert!(
+        errors.contains("CORS layer `Inner` is inside a `CorsRouter`"),
+        "{errors}"
+    );
 }
 
 #[tokio::test]
@@ -402,5 +482,8 @@ async fn nested_group_layers_on_a_plain_axum_router_use_the_outer_policy_and_say
     // ...and decorates the actual request too (one policy per exchange), with an error logged.
     let (reply, errors) = errors_of(app, actual("PUT", "/admin/stats", APP)).await;
     assert_eq!(reply.allow_origin(), Some(APP));
-    assert!(errors.contains("CORS layer `AdminGroup` is inside"), "{errors}");
+    assert!(
+        errors.contains("CORS layer `AdminGroup` is inside"),
+        "{errors}"
+    );
 }

@@ -18,10 +18,9 @@ use axum::{
     extract::State,
     http::{Method, Request},
     routing::get,
-    Router,
 };
 use common::{actual, preflight, send, send_request, Hits, Reply, APP, EVIL};
-use cors_runtime::{cors, cors_policy, with_cors};
+use cors_runtime::{cors, cors_policy, with_cors, CorsRouter};
 
 /// The policy under test, as a group and as handler policies.
 #[cors_policy(
@@ -85,13 +84,13 @@ async fn plain(State(hits): State<Hits>) -> &'static str {
 }
 
 /// Every route, handler-mounted under `/h/...` and group-mounted under `/g/...`.
-fn app(hits: &Hits) -> Router {
+fn app(hits: &Hits) -> CorsRouter {
     let group = |layer: cors_runtime::CorsLayer| {
-        Router::new()
+        CorsRouter::new()
             .route("/", get(plain).put(plain).post(plain))
             .layer(layer)
     };
-    Router::new()
+    CorsRouter::new()
         .route("/h/strict", with_cors!(get(strict_get).put(strict_put)))
         .route("/h/echo", with_cors!(get(echo).post(echo)))
         .route("/h/public", with_cors!(get(public)))

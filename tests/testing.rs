@@ -8,12 +8,11 @@ use axum::{
     http::{HeaderValue, Method, StatusCode},
     response::{IntoResponse, Response},
     routing::{any, get},
-    Router,
 };
 use cors_runtime::{
     cors, cors_policy,
     testing::{CorsRequest, CorsResponse, Preflight},
-    with_cors,
+    with_cors, CorsRouter,
 };
 
 const APP: &str = "https://app.example";
@@ -39,14 +38,14 @@ pub struct Group;
 
 async fn plain() {}
 
-fn app() -> Router {
-    Router::new()
+fn app() -> CorsRouter {
+    CorsRouter::new()
         .route("/tasks", with_cors!(get(list_tasks)))
         .route("/tasks/{id}", with_cors!(put(update_task)))
         .route("/public", with_cors!(get(public)))
         .nest(
             "/group",
-            Router::new()
+            CorsRouter::new()
                 .route("/item", get(plain).delete(plain))
                 .layer(Group::layer()),
         )
@@ -66,8 +65,9 @@ fn panic_message(f: impl FnOnce() -> CorsResponse) -> String {
 
 /// A router whose every response (preflights included) carries `headers` and `status`:
 /// hand-written CORS, to check the helper judges the headers, not this crate's choices.
-fn fixed(status: StatusCode, headers: &'static [(&'static str, &'static str)]) -> Router {
-    Router::new().route(
+/// A hand-written CORS answer on a plain axum router (no CORS layer of this crate).
+fn fixed(status: StatusCode, headers: &'static [(&'static str, &'static str)]) -> axum::Router {
+    axum::Router::new().route(
         "/x",
         any(move || async move {
             let mut response = Response::new(axum::body::Body::empty());

@@ -110,9 +110,10 @@ struct ScopeRecord {
 /// # }
 /// ```
 ///
-/// Serve it with `axum::serve(listener, app.into_make_service())`, or take the finished axum
-/// `Router` with [`into_router`](CorsRouter::into_router). Add every middleware through the
-/// `CorsRouter`: one added to the converted `Router` runs before the CORS layer, and would see
+/// Serve it as an axum `Router`: `axum::serve(listener, app)`, `tower::ServiceExt::oneshot`, or
+/// [`cors_runtime::testing`](crate::testing). [`into_router`](CorsRouter::into_router) gives
+/// the finished axum `Router` (for a tool that wants one); add every middleware through the
+/// `CorsRouter` rather than to that `Router`, where it would run before the CORS layer and see
 /// (and might refuse) preflights.
 pub struct CorsRouter<S = ()> {
     inner: Router<S>,
@@ -602,10 +603,18 @@ impl CorsRouter<()> {
         })
     }
 
-    /// The finished router as a make-service, for `axum::serve(listener,
-    /// app.into_make_service())`.
+    /// The finished router as a make-service, as axum's [`Router::into_make_service`].
     pub fn into_make_service(self) -> IntoMakeService<Router> {
         self.into_router().into_make_service()
+    }
+
+    /// The finished router as a make-service that provides axum's `ConnectInfo`, as axum's
+    /// [`Router::into_make_service_with_connect_info`].
+    #[cfg(feature = "serve")]
+    pub fn into_make_service_with_connect_info<C>(
+        self,
+    ) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, C> {
+        self.into_router().into_make_service_with_connect_info()
     }
 
     fn table(&self) -> Table {
@@ -694,6 +703,25 @@ where
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
         self.ready().call(req)
+    }
+}
+
+/// `axum::serve(listener, app)`: each connection gets the finished router.
+#[cfg(feature = "serve")]
+impl<L> Service<axum::serve::IncomingStream<'_, L>> for CorsRouter<()>
+where
+    L: axum::serve::Listener,
+{
+    type Response = Router;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<Router, Infallible>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _stream: axum::serve::IncomingStream<'_, L>) -> Self::Future {
+        std::future::ready(Ok(self.ready()))
     }
 }
 
