@@ -196,7 +196,10 @@ async fn every_options_is_answered_by_tower_http_and_only_preflights_here() {
             .unwrap()
     };
     assert_eq!(plain_options(tower(layer)).await, "");
-    assert_eq!(plain_options(ours_router().into_router()).await, "my options handler");
+    assert_eq!(
+        plain_options(ours_router().into_router()).await,
+        "my options handler"
+    );
 }
 
 #[tokio::test]

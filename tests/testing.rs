@@ -389,3 +389,32 @@ async fn requests_carry_what_was_set() {
         .get("access-control-request-headers")
         .is_none());
 }
+
+/// The natural mistake: authentication middleware outside the CORS layer (here, added to the
+/// finished router) answers the preflight 401. The failure says so and how to fix it.
+#[tokio::test]
+async fn a_preflight_refused_by_auth_middleware_gets_a_hint() {
+    async fn deny(
+        _: axum::extract::Request,
+        _: axum::middleware::Next,
+    ) -> axum::response::Response {
+        StatusCode::UNAUTHORIZED.into_response()
+    }
+    let behind_auth = app().into_router().layer(axum::middleware::from_fn(deny));
+    let response = Preflight::new(APP, Method::PUT)
+        .send(&behind_auth, "/tasks/1")
+        .await;
+    let message = panic_message(|| response.assert_allowed());
+    assert!(
+        message.contains("hint: the preflight was answered by something other than cors-runtime"),
+        "{message}"
+    );
+    assert!(message.contains("`CorsRouter::route_layer`"), "{message}");
+
+    // This crate's own refusal gets no such hint.
+    let refused = Preflight::new(EVIL, Method::PUT)
+        .send(&app(), "/tasks/1")
+        .await;
+    let message = panic_message(|| refused.assert_allowed());
+    assert!(!message.contains("hint:"), "{message}");
+}

@@ -365,8 +365,10 @@ pub(crate) fn present_and_single<'a>(
 /// Is this request a CORS preflight (`OPTIONS` with `Origin` and
 /// `Access-Control-Request-Method`)?
 ///
-/// Use it in authentication middleware that cannot sit inside the CORS layer: a preflight
-/// never carries credentials, so it must not be refused for lacking them.
+/// For logs and metrics. Never let a request skip authentication because it looks like a
+/// preflight: anyone can send those headers, and the request then reaches your handler
+/// unauthenticated. A [`CorsRouter`](crate::CorsRouter) answers real preflights before your
+/// middleware runs, so the middleware never needs to tell them apart.
 ///
 /// ```
 /// use axum::http::{Method, Request};

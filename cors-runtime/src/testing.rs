@@ -767,15 +767,41 @@ impl CorsResponse {
     ///     .assert_allowed();
     /// # }
     /// ```
+    ///
+    /// A preflight answered `401` or `403` by something other than this crate (an
+    /// authentication check that ran before the CORS answer) fails with a hint saying so.
     #[track_caller]
     pub fn assert_allowed(self) -> CorsResponse {
-        if let Err(reason) = self.browser_verdict() {
+        if let Err(mut reason) = self.browser_verdict() {
+            if let Some(hint) = self.not_answered_by_cors() {
+                reason.push_str("\n  hint: ");
+                reason.push_str(hint);
+            }
             self.fail(
                 &format!("expected a browser to allow this {}", self.what()),
                 &reason,
             );
         }
         self
+    }
+
+    /// For a preflight refused with 401/403 without CORS headers and without this crate's
+    /// refusal body: what probably happened, and the fix.
+    fn not_answered_by_cors(&self) -> Option<&'static str> {
+        let Kind::Preflight { .. } = self.kind else {
+            return None;
+        };
+        let ours = self.body.starts_with(b"CORS preflight rejected:");
+        let refused = matches!(self.status.as_u16(), 401 | 403);
+        let cors_headers = self.headers.keys().any(is_cors_header);
+        (refused && !ours && !cors_headers).then_some(
+            "the preflight was answered by something other than cors-runtime (whose refusals \
+             are 403 with a `CORS preflight rejected: ...` body): an authentication check \
+             probably ran before the CORS answer; preflights never carry credentials. Serve the \
+             routes from a `CorsRouter` and add the check through it (`CorsRouter::route_layer`, \
+             `layer`), or check credentials in an extractor; middleware added to the router \
+             returned by `into_router()`, or around the service, runs before the CORS layer",
+        )
     }
 
     /// Asserts that a browser would refuse this answer (the opposite of
