@@ -487,3 +487,114 @@ async fn nested_group_layers_on_a_plain_axum_router_use_the_outer_policy_and_say
         "{errors}"
     );
 }
+
+// --- Every kind of user code, every kind of policy: no preflight enters the app -------------
+
+fn counted_service(counters: Counters) -> axum::routing::MethodRouter<()> {
+    any(move || {
+        let counters = counters.clone();
+        async move {
+            counters.handler.hit();
+            "service ran"
+        }
+    })
+}
+
+#[cors(origins = ["https://app.example.com"], headers = ["authorization"], credentials)]
+async fn mounted_put(State(counters): State<Counters>) -> &'static str {
+    counters.handler.hit();
+    "put"
+}
+
+/// User code in every slot axum has (an `any` handler, a route's own `.options`, a route
+/// service, a nested service, the fallback), behind counting middleware, with the policy given
+/// as `mount` gives it.
+async fn every_slot(mount: &str, counters: &Counters) -> Router {
+    let service = counted_service(counters.clone());
+    let routes = CorsRouter::new()
+        .route("/any", any(counted))
+        .route("/options", get(counted).options(counted))
+        .route_service("/service", service.clone())
+        .nest_service("/nested", service)
+        .route("/handler", with_cors!(put(mounted_put)).options(counted))
+        .fallback(counted)
+        .route_layer(middleware::from_fn_with_state(counters.clone(), bearer))
+        .layer(middleware::from_fn_with_state(counters.clone(), bearer));
+    let routes = match mount {
+        "group" => routes.layer(Api::layer()),
+        "runtime" => routes.layer(CorsLayer::from(
+            Policy::builder("Runtime")
+                .origins(["https://app.example.com"])
+                .methods(["GET", "PUT", "POST"])
+                .headers(["authorization"])
+                .build()
+                .unwrap(),
+        )),
+        _ => routes,
+    };
+    routes.with_state(counters.clone()).into_router()
+}
+
+#[tokio::test]
+async fn no_preflight_runs_user_code_for_any_slot_policy_or_origin() {
+    for mount in ["handler", "group", "runtime"] {
+        let counters = Counters::default();
+        let app = every_slot(mount, &counters).await;
+        for path in [
+            "/any",
+            "/options",
+            "/service",
+            "/nested/x",
+            "/handler",
+            "/unknown",
+        ] {
+            for origin in [APP, EVIL] {
+                for method in ["PUT", "GET", "DELETE"] {
+                    let reply = send(
+                        app.clone(),
+                        preflight(path, origin, method)
+                            .header("access-control-request-headers", "authorization"),
+                    )
+                    .await;
+                    assert!(
+                        reply.status == 204 || reply.status == 403,
+                        "{mount} {path} {origin} {method}: {}",
+                        reply.status
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            counters.handler.count(),
+            0,
+            "{mount}: a handler ran for a preflight"
+        );
+        assert_eq!(
+            counters.auth.count(),
+            0,
+            "{mount}: middleware ran for a preflight"
+        );
+    }
+}
+
+/// The auth bypass of `skip_preflights` (removed): a request shaped like a preflight to an
+/// `any` handler behind authentication, with no policy, is refused without running anything.
+#[tokio::test]
+async fn a_preflight_shaped_request_never_reaches_a_handler_around_auth() {
+    let counters = Counters::default();
+    let app = CorsRouter::new()
+        .route("/hook", any(counted))
+        .route_layer(middleware::from_fn_with_state(counters.clone(), bearer))
+        .with_state(counters.clone())
+        .into_router();
+    let reply = send(
+        app,
+        common::plain("OPTIONS", "/hook")
+            .header("origin", "x")
+            .header("access-control-request-method", "x"),
+    )
+    .await;
+    assert_eq!(reply.status, 403);
+    assert_ne!(reply.body_text(), "handler ran");
+    assert_eq!(counters.handler.count() + counters.auth.count(), 0);
+}

@@ -124,8 +124,7 @@ macro_rules! mount_fns {
     ($($name:ident => $filter:ident [$($method:ident),+];)+) => {
         $(
             #[doc = concat!(
-                "Mounts `handler` under `", stringify!($filter), "`",
-                $(" [", stringify!($method), "]",)+
+                "Mounts `handler` under", $(" `", stringify!($method), "`",)+
                 " with the policy of its `#[cors]` annotation (`with_cors!(",
                 stringify!($name), "(handler))` calls it)."
             )]
