@@ -14,7 +14,7 @@ use axum::{
     http::StatusCode,
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{any, get, put},
+    routing::{any, get, post, put},
     Router,
 };
 use common::{actual, preflight, send, Hits, ADMIN, APP, EVIL};
@@ -597,4 +597,85 @@ async fn a_preflight_shaped_request_never_reaches_a_handler_around_auth() {
     assert_eq!(reply.status, 403);
     assert_ne!(reply.body_text(), "handler ran");
     assert_eq!(counters.handler.count() + counters.auth.count(), 0);
+}
+
+#[cors_policy(origins = ["https://app.example.com"], enforce)]
+struct Enforcing;
+
+#[cors(origins = ["https://app.example.com", "https://admin.example.com"])]
+async fn lenient_inside(State(counters): State<Counters>) -> &'static str {
+    counters.handler.hit();
+    "lenient"
+}
+
+/// Most specific wins, `enforce` included: a handler policy without `enforce` inside an
+/// enforcing group decides its own requests, and the router says so when it is built.
+#[tokio::test]
+async fn a_handler_policy_inside_an_enforcing_group_decides_and_is_announced() {
+    let counters = Counters::default();
+    let log = Captured::default();
+    let app = {
+        let _guard = tracing_subscriber::fmt()
+            .with_env_filter(EnvFilter::new("cors_runtime=warn"))
+            .with_writer(log.clone())
+            .with_ansi(false)
+            .finish()
+            .set_default();
+        CorsRouter::new()
+            .route("/lenient", with_cors!(post(lenient_inside)))
+            .route("/strict", axum::routing::post(counted))
+            .layer(Enforcing::layer())
+            .with_state(counters.clone())
+            .into_router()
+    };
+    let warned = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        warned.contains(
+            "route `/lenient`: handler `lenient_inside` has its own CORS policy without `enforce`"
+        ),
+        "{warned}"
+    );
+    let reply = send(app.clone(), actual("POST", "/lenient", ADMIN)).await;
+    assert_eq!(
+        (reply.status, reply.allow_origin()),
+        (StatusCode::OK, Some(ADMIN))
+    );
+    let reply = send(app, actual("POST", "/strict", ADMIN)).await;
+    assert_eq!(reply.status, 403, "the group enforces on its own routes");
+    assert_eq!(counters.handler.count(), 1);
+}
+
+fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default()
+}
+
+/// The natural migration slip: tower-http's layer (or ours inside a `ServiceBuilder`) given to
+/// the router, where it would never see a preflight. Refused when the router is built.
+#[test]
+fn a_cors_layer_the_router_cannot_record_is_refused_at_start_up() {
+    let tower_http = std::panic::catch_unwind(|| {
+        CorsRouter::<()>::new()
+            .route("/x", get(|| async {}))
+            .layer(tower_http::cors::CorsLayer::permissive())
+    });
+    let message = panic_text(tower_http.expect_err("tower-http's layer is refused"));
+    assert!(
+        message.contains("tower-http's `CorsLayer` given to `CorsRouter::layer`"),
+        "{message}"
+    );
+
+    let stacked = std::panic::catch_unwind(|| {
+        CorsRouter::<()>::new()
+            .route("/x", get(|| async {}))
+            .route_layer(tower::ServiceBuilder::new().layer(Api::layer()))
+    });
+    let message = panic_text(stacked.expect_err("a stacked CorsLayer is refused"));
+    assert!(
+        message.contains("give it to `CorsRouter::route_layer` on its own"),
+        "{message}"
+    );
 }

@@ -191,12 +191,6 @@ enum Model {
     None,
 }
 
-/// Whether `path` is `prefix` or under it.
-fn under(path: &str, prefix: &str) -> bool {
-    path.strip_prefix(prefix)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-}
-
 /// The methods `with_cors!` mounts on a handler route (`GET` includes `HEAD`), or `None` for a
 /// route with no handler policy.
 fn mounted(path: &str) -> Option<&'static [&'static [u8]]> {

@@ -85,7 +85,7 @@ pub(crate) fn inner_cors_headers(route: Option<&str>, policy: Option<&str>) {
              it was left as is, so the preflight and the request may disagree; remove the inner \
              CORS handling (tower-http's `CorsLayer`, a hand-written header)"
         ),
-        None => tracing::warn!(
+        None => tracing::error!(
             target: "cors_runtime",
             route,
             "route `{route}`: the response carries `Access-Control-Allow-Origin` set by code \

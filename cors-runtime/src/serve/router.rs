@@ -427,7 +427,10 @@ where
     {
         match (&layer as &dyn Any).downcast_ref::<CorsLayer>() {
             Some(cors) => self.cover(cors.shared(), true),
-            None => self.inner = self.inner.layer(layer),
+            None => {
+                refuse_hidden_cors_layer::<L>("layer");
+                self.inner = self.inner.layer(layer);
+            }
         }
         self.edited()
     }
@@ -457,7 +460,10 @@ where
                 }
                 self.cover(cors.shared(), false);
             }
-            None => self.inner = self.inner.route_layer(layer),
+            None => {
+                refuse_hidden_cors_layer::<L>("route_layer");
+                self.inner = self.inner.route_layer(layer);
+            }
         }
         self.edited()
     }
@@ -551,6 +557,28 @@ where
     }
 }
 
+/// A CORS layer the router cannot record (tower-http's, or one inside a `ServiceBuilder`
+/// stack) would sit inside the router's own CORS layer and never see a preflight: refused at
+/// start-up, with the fix.
+#[track_caller]
+fn refuse_hidden_cors_layer<L>(method: &str) {
+    let name = std::any::type_name::<L>();
+    if name.contains("tower_http::cors::") {
+        panic!(
+            "tower-http's `CorsLayer` given to `CorsRouter::{method}` would never see a \
+             preflight (the router answers them first); write the policy with `#[cors_policy]` \
+             or `Policy::builder` and give its `CorsLayer` to `CorsRouter::{method}`"
+        );
+    }
+    if name.contains("cors_runtime::serve::layer::CorsLayer") {
+        panic!(
+            "a `CorsLayer` inside a layer stack given to `CorsRouter::{method}` cannot be \
+             recorded by the router, and would never see a preflight; give it to \
+             `CorsRouter::{method}` on its own"
+        );
+    }
+}
+
 /// `mount` with its `state(..)` check (if any) taking its check from `state`.
 fn bind<S, S2>(mount: Mount<S>, state: &S) -> Mount<S2>
 where
@@ -571,6 +599,31 @@ where
         policy,
         handler: mount.handler,
         check: None,
+    }
+}
+
+/// A `with_cors!` handler without `enforce` inside a group that enforces: its own policy
+/// applies to its methods (the most specific wins), so the group's `enforce` does not. Allowed,
+/// but said at start-up.
+fn warn_enforce_overridden<S>(route: &RouteRecord<S>) {
+    let Some(group) = route.groups.iter().find(|g| g.enforces()) else {
+        return;
+    };
+    for mount in route.mounts.iter().filter(|m| !m.policy.enforces()) {
+        tracing::warn!(
+            target: "cors_runtime",
+            route = route.path.as_str(),
+            handler = mount.policy.name(),
+            group = group.name(),
+            "route `{}`: handler `{}` has its own CORS policy without `enforce`, so the `enforce` \
+             of the group policy `{}` does not apply to {} requests; add `enforce` to the \
+             handler's #[cors] (or base it on the group with `policy = {}`) if it should",
+            route.path,
+            mount.policy.name(),
+            group.name(),
+            mount.method,
+            group.name(),
+        );
     }
 }
 
@@ -620,6 +673,7 @@ impl CorsRouter<()> {
     fn table(&self) -> Table {
         let mut table = Table::default();
         for route in &self.routes {
+            warn_enforce_overridden(route);
             let handlers = route
                 .mounts
                 .iter()
