@@ -623,7 +623,7 @@ async fn a_handler_policy_inside_an_enforcing_group_decides_and_is_announced() {
             .set_default();
         CorsRouter::new()
             .route("/lenient", with_cors!(post(lenient_inside)))
-            .route("/strict", axum::routing::post(counted))
+            .route("/strict", post(counted))
             .layer(Enforcing::layer())
             .with_state(counters.clone())
             .into_router()
