@@ -275,7 +275,7 @@ async fn vary_is_appended_as_another_value_by_tower_http_and_merged_here() {
         ([("vary", "accept-encoding")], "x")
     }
     let layer = CorsLayer::new().allow_origin([HeaderValue::from_static(APP)]);
-    let router = CorsRouter::new().route("/x", get(with_vary)).layer(layer);
+    let router = axum::Router::new().route("/x", get(with_vary)).layer(layer);
     let response = CorsRequest::get(APP).send(&router, "/x").await;
     let vary: Vec<_> = response.headers().get_all(header::VARY).iter().collect();
     assert_eq!(vary, ["accept-encoding", "origin"]);
