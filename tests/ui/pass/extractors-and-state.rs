@@ -4,7 +4,7 @@ use std::sync::Arc;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
-    Json, CorsRouter,
+    Json,
 };
 use cors_runtime::{cors, with_cors, CorsRouter};
 

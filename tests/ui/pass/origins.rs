@@ -1,8 +1,5 @@
 //! Every form of `origins`.
-use axum::{
-    http::{request::Parts, HeaderValue},
-    CorsRouter,
-};
+use axum::http::{request::Parts, HeaderValue};
 use cors_runtime::{cors, with_cors, CorsRouter};
 
 #[cors(origins = "*")]
