@@ -32,7 +32,9 @@ pub mod __private;
 pub use builder::PolicyBuilder;
 pub use cors_macros::{cors, cors_policy, with_cors};
 pub use policy::{is_preflight, Allowed, AllowedOrigins, Policy, PolicyError};
-pub use serve::{Cors, CorsLayer, CorsMethodRouter, CorsRouter, ResponseFuture};
+pub use serve::{
+    inventory, Cors, CorsLayer, CorsMethodRouter, CorsRouter, Inventory, ResponseFuture,
+};
 pub use spec::{Annotated, NamedPolicy, Names, OriginPredicate, Origins, Spec, StateOrigins};
 pub use state::OriginCheck;
 

@@ -73,7 +73,7 @@ pub(crate) fn handler_runs(handler: TypeId, name: &'static str) {
     FRAME.with(|cell| {
         let mut frame = cell.get();
         if !frame.active {
-            super::report::unserved_handler(name);
+            super::misuse::unserved_handler(name);
         } else if frame.handler != Some(handler) {
             frame.stray = Some(name);
             cell.set(frame);

@@ -41,6 +41,8 @@ impl<A> fmt::Debug for PolicyOf<A> {
 pub(crate) struct Mount<S> {
     pub(crate) method: Method,
     pub(crate) policy: Arc<Policy>,
+    /// The policy as declared (`state(..)` origins shown as such), for the inventory.
+    pub(crate) declared: Arc<Policy>,
     pub(crate) handler: TypeId,
     /// The `state(Type)` origin check, until `CorsRouter::with_state` binds it.
     pub(crate) check: Option<StartCheck<S>>,
@@ -51,6 +53,7 @@ impl<S> Clone for Mount<S> {
         Mount {
             method: self.method.clone(),
             policy: self.policy.clone(),
+            declared: self.declared.clone(),
             handler: self.handler,
             check: self.check,
         }
@@ -193,6 +196,7 @@ where
             self.mounts.push(Mount {
                 method: method.clone(),
                 policy: policy.clone(),
+                declared: policy.clone(),
                 handler: TypeId::of::<A>(),
                 check,
             });

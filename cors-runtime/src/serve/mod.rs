@@ -3,13 +3,15 @@
 //! ([`CorsRouter`]) and what `with_cors!` builds ([`CorsMethodRouter`]).
 
 pub(crate) mod frame;
+pub mod inventory;
 mod layer;
 mod method_router;
-mod report;
+mod misuse;
 mod router;
 mod service;
 mod table;
 
+pub use inventory::Inventory;
 pub use layer::CorsLayer;
 pub use method_router::{CorsMethodRouter, PolicyOf};
 pub use router::CorsRouter;

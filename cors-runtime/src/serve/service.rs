@@ -30,7 +30,7 @@ use tower_service::Service;
 
 use super::{
     frame::{self, Frame},
-    report,
+    misuse,
     table::{Table, Target},
 };
 use crate::{
@@ -346,7 +346,7 @@ where
         if mine != outer.policy {
             let name = target.policy.map_or("CorsRouter", |p| p.name());
             let route = req.extensions().get::<MatchedPath>();
-            report::nested_layer(name, route.map(MatchedPath::as_str));
+            misuse::nested_layer(name, route.map(MatchedPath::as_str));
         }
         ResponseFuture {
             gate: Gate::Open {
@@ -398,7 +398,7 @@ impl Serving {
 
     fn report_stray(&self, left: Frame) {
         if let Some(handler) = left.stray {
-            report::stray_handler(
+            misuse::stray_handler(
                 handler,
                 self.route(),
                 self.policy.as_deref().map(Policy::name),
@@ -411,7 +411,7 @@ impl Serving {
             .headers()
             .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN);
         if inside {
-            report::inner_cors_headers(self.route(), self.policy.as_deref().map(Policy::name));
+            misuse::inner_cors_headers(self.route(), self.policy.as_deref().map(Policy::name));
         }
         if let Some(policy) = &self.policy {
             policy.decorate(self.decision, response.headers_mut());

@@ -103,7 +103,7 @@ impl Table {
         if let Some(merged) = &self.merged {
             return Target::groups(merged);
         }
-        super::report::unknown_route(path);
+        super::misuse::unknown_route(path);
         Target::groups(&[])
     }
 
