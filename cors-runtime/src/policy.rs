@@ -10,7 +10,7 @@ use http::{
 };
 
 use crate::{
-    headers::{self, HeadersRefusal, Vary},
+    headers::{self, AllowedNames, HeadersRefusal, Vary},
     origin::OriginMatcher,
     spec::{Names, Spec},
 };
@@ -134,8 +134,8 @@ enum AllowHeaders {
     List {
         names: Box<[Cow<'static, str>]>,
         value: Option<HeaderValue>,
-        /// Every name is a valid token (see [`headers::check_requested`]).
-        tokens: bool,
+        /// The names again, sorted for [`headers::check_requested`].
+        lookup: AllowedNames,
     },
 }
 
@@ -654,11 +654,11 @@ impl Policy {
             NameList::Default => AllowHeaders::List {
                 names: Box::default(),
                 value: None,
-                tokens: true,
+                lookup: AllowedNames::default(),
             },
             NameList::List(names) => AllowHeaders::List {
                 value: header_list(&names),
-                tokens: names.iter().all(|n| headers::is_token(n.as_bytes())),
+                lookup: AllowedNames::new(&names),
                 names,
             },
         };
@@ -1069,13 +1069,13 @@ impl Policy {
         if !self.allows_method(method.as_bytes()) {
             return Err((Reason::Method, Some(method.as_bytes())));
         }
-        let requested = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
-        let (allowed_names, tokens) = match &self.headers {
-            AllowHeaders::Any => (None, false),
-            AllowHeaders::List { names, tokens, .. } => (Some(&**names), *tokens),
+        let allowed = match &self.headers {
+            AllowHeaders::Any => None,
+            AllowHeaders::List { lookup, .. } => Some(lookup),
         };
+        let requested = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
         let any_requested =
-            headers::check_requested(&requested, allowed_names, tokens).map_err(|e| match e {
+            headers::check_requested(|| requested.iter(), allowed).map_err(|e| match e {
                 HeadersRefusal::NotAllowed(name) => (Reason::Header, Some(name)),
                 HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
                 HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
