@@ -268,7 +268,6 @@ pub(crate) enum Reason {
     Header,
     HeadersMalformed,
     HeadersTooLong,
-    PrivateNetwork,
     Disabled,
     NoHandler,
     Enforced,
@@ -286,7 +285,6 @@ impl Reason {
             Reason::HeadersTooLong => {
                 "CORS preflight rejected: Access-Control-Request-Headers too long"
             }
-            Reason::PrivateNetwork => "CORS preflight rejected: private network access not allowed",
             Reason::Disabled => "CORS preflight rejected: CORS is disabled for this method",
             Reason::NoHandler => "CORS preflight rejected: no CORS-enabled handler for this method",
             Reason::Enforced => "request refused: origin not allowed by the CORS policy",
@@ -300,7 +298,6 @@ impl Reason {
             Reason::Header => "header",
             Reason::HeadersMalformed => "malformed-request-headers",
             Reason::HeadersTooLong => "request-headers-too-long",
-            Reason::PrivateNetwork => "private-network",
             Reason::Disabled => "disabled",
             Reason::NoHandler => "no-handler",
             Reason::Enforced => "enforce",
@@ -842,7 +839,12 @@ impl Policy {
         self.max_age_secs
     }
 
-    /// Whether private-network preflights are allowed.
+    /// Whether a preflight's `Access-Control-Request-Private-Network: true` is answered with
+    /// `Access-Control-Allow-Private-Network: true` (the Private Network Access draft). Without
+    /// it such a preflight is still answered, only without that header: the browser decides.
+    /// Current Chrome no longer sends these preflights (Local Network Access asks the user
+    /// instead; see SECURITY.md).
+    ///
     ///
     /// ```
     /// let policy = cors_runtime::Policy::builder("P").any_origin().build()?;
@@ -1049,7 +1051,13 @@ impl Policy {
         )
     }
 
-    /// Checks a preflight against the policy.
+    /// Checks a preflight against the policy, in the Fetch standard's order: origin, method,
+    /// request headers.
+    ///
+    /// `Access-Control-Request-Private-Network: true` never refuses a preflight: a policy with
+    /// `private_network` grants it (`Access-Control-Allow-Private-Network: true`), any other
+    /// answers as if it had not been asked, and the browser decides (as rs/cors and the Private
+    /// Network Access draft do).
     fn approve<'a>(
         &self,
         origin: Option<&'a HeaderValue>,
@@ -1080,18 +1088,16 @@ impl Policy {
                 HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
                 HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
             })?;
-        let private_network = headers
-            .get(ACRPN)
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
-        if private_network && !self.private_network {
-            return Err((Reason::PrivateNetwork, None));
-        }
         Ok(Approved {
             allow_origin,
             // The requested method, echoed: it is a token, and allowed.
             method: method.clone(),
             any_requested,
-            private_network,
+            // Looked up only when it can change the answer.
+            private_network: self.private_network
+                && headers
+                    .get(ACRPN)
+                    .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true")),
         })
     }
 
@@ -1295,4 +1301,56 @@ impl Decision {
 pub(crate) struct Refused {
     origin: HeaderValue,
     route: Option<MatchedPath>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const APP: &str = "https://app.example.com";
+
+    fn map(headers: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(
+                HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        map
+    }
+
+    #[test]
+    fn private_network_access_never_refuses_a_preflight() {
+        let ask = [
+            ("origin", APP),
+            ("access-control-request-method", "GET"),
+            ("access-control-request-private-network", "true"),
+        ];
+        let without = Policy::builder("Public").origins([APP]).build().unwrap();
+        let with = Policy::builder("Private")
+            .origins([APP])
+            .private_network(true)
+            .build()
+            .unwrap();
+        let answer = without.preflight(&map(&ask), Ctx::default()).unwrap();
+        assert_eq!(answer.status(), StatusCode::NO_CONTENT);
+        assert_eq!(answer.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+        assert!(answer.headers().get(&ACAPN).is_none());
+        // It is not granted, and the answer does not depend on the request's
+        // `Access-Control-Request-Private-Network`: it is not in `Vary`.
+        assert!(!answer.headers()[header::VARY]
+            .to_str()
+            .unwrap()
+            .contains("private-network"));
+        let answer = with.preflight(&map(&ask), Ctx::default()).unwrap();
+        assert_eq!(answer.headers()[&ACAPN], "true");
+        assert!(answer.headers()[header::VARY]
+            .to_str()
+            .unwrap()
+            .contains("access-control-request-private-network"));
+        // Not asked, not granted.
+        let answer = with.preflight(&map(&ask[..2]), Ctx::default()).unwrap();
+        assert!(answer.headers().get(&ACAPN).is_none());
+    }
 }
