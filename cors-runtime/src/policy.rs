@@ -215,7 +215,8 @@ pub enum Allowed<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AllowedOrigins<'a> {
-    /// `"*"`: any origin, answered with a literal `*`.
+    /// `"*"`: any origin, answered with a literal `*` on every actual response, with or without
+    /// `Origin` (the same answer for everyone, so that any cached copy serves every page).
     Any,
     /// Exact origins (sorted) then wildcard-subdomain patterns, as listed.
     List(Vec<&'a str>),
@@ -894,7 +895,15 @@ impl Policy {
 
     /// Decides an actual (non-preflight) request: the `Access-Control-Allow-Origin` value to send,
     /// or `None`. `ctx.parts` is needed only when [`Policy::needs_parts`].
+    ///
+    /// `origins = "*"` answers `*` to every request, whether or not it has an `Origin` (and
+    /// whatever that is: several fields, an oversized value): the response is then the same for
+    /// everyone, so a shared cache may store any of them and serve it to every reader (Fetch
+    /// standard, "CORS protocol and HTTP caches"), and it needs no `Vary`.
     pub(crate) fn actual(&self, headers: &HeaderMap, ctx: Ctx<'_>) -> Decision {
+        if let Some(any) = self.any_origin() {
+            return any;
+        }
         let Some(origin) = single(headers, &header::ORIGIN) else {
             return Decision::default();
         };
@@ -905,6 +914,9 @@ impl Policy {
     pub(crate) fn actual_for(&self, origin: &HeaderValue, ctx: Ctx<'_>) -> Decision {
         if self.disabled {
             return Decision::default();
+        }
+        if let Some(any) = self.any_origin() {
+            return any;
         }
         let allow_origin = self.origins.allow(origin, ctx.parts, ctx.resolved);
         // Kept for the log line, which is written only if this decision is applied (an outer
@@ -921,6 +933,14 @@ impl Policy {
             allow_origin,
             refused,
         }
+    }
+
+    /// The decision of every actual request to an `origins = "*"` policy (`None` for others).
+    fn any_origin(&self) -> Option<Decision> {
+        (!self.disabled && matches!(self.origins, OriginMatcher::Any)).then(|| Decision {
+            allow_origin: Some(HeaderValue::from_static("*")),
+            refused: None,
+        })
     }
 
     /// `enforce`: the 403 to send instead of running the handler, for an actual request whose
@@ -1318,6 +1338,51 @@ mod tests {
             );
         }
         map
+    }
+
+    #[test]
+    fn any_origin_answers_star_to_every_actual_request() {
+        let policy = Policy::builder("Public")
+            .any_origin()
+            .expose(["x-request-id"])
+            .build()
+            .unwrap();
+        let huge = format!("https://{}.example", "a".repeat(64 * 1024));
+        let requests: [&[(&str, &str)]; 5] = [
+            &[],
+            &[("origin", APP)],
+            &[("origin", "null")],
+            &[("origin", APP), ("origin", "https://evil.example")],
+            &[("origin", &huge)],
+        ];
+        for headers in requests {
+            let decision = policy.actual(&map(headers), Ctx::default());
+            let mut response = HeaderMap::new();
+            policy.decorate(decision, &mut response);
+            assert_eq!(response[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+            assert_eq!(
+                response[header::ACCESS_CONTROL_EXPOSE_HEADERS],
+                "x-request-id"
+            );
+            // The same answer for everyone: nothing to vary on, and never credentials.
+            assert!(response.get(header::VARY).is_none(), "{response:?}");
+            assert!(response
+                .get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
+                .is_none());
+        }
+        // `actual_for` (the caller looked the origin up) answers the same.
+        let decision = policy.actual_for(&HeaderValue::from_str(&huge).unwrap(), Ctx::default());
+        assert_eq!(decision.allow_origin.unwrap(), "*");
+        // A disabled policy answers nothing; a list policy still needs an allowed origin.
+        let list = Policy::builder("List").origins([APP]).build().unwrap();
+        assert!(!list.actual(&map(&[]), Ctx::default()).is_allowed());
+        // `*` cannot be combined with credentials, nor with `enforce`.
+        for builder in [
+            Policy::builder("P").any_origin().credentials(true),
+            Policy::builder("P").any_origin().enforce(true),
+        ] {
+            assert!(builder.build().is_err());
+        }
     }
 
     #[test]
