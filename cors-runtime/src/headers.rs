@@ -356,9 +356,16 @@ macro_rules! vary {
 
 impl Vary {
     pub(crate) const ORIGIN: Vary = vary!("origin"; "origin");
-    /// Actual responses of an `enforce` policy: refused or not depends on both.
-    pub(crate) const ORIGIN_SEC_FETCH_SITE: Vary =
-        vary!("origin", "sec-fetch-site"; "origin, sec-fetch-site");
+    /// Actual responses of an `enforce` policy: refused or not depends on the origin, and,
+    /// without one, on `Sec-Fetch-Site` (and, for a cross-site request, on `Sec-Fetch-Mode` and
+    /// `Sec-Fetch-Dest`: a top-level navigation passes, an `<img>` does not).
+    pub(crate) const ENFORCE: Vary = vary!(
+        "origin",
+        "sec-fetch-site",
+        "sec-fetch-mode",
+        "sec-fetch-dest";
+        "origin, sec-fetch-site, sec-fetch-mode, sec-fetch-dest"
+    );
     pub(crate) const PREFLIGHT: Vary = vary!(
         "origin",
         "access-control-request-method",

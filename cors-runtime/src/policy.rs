@@ -19,6 +19,8 @@ use crate::{
 const ACRPN: HeaderName = HeaderName::from_static("access-control-request-private-network");
 const ACAPN: HeaderName = HeaderName::from_static("access-control-allow-private-network");
 const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+const SEC_FETCH_MODE: HeaderName = HeaderName::from_static("sec-fetch-mode");
+const SEC_FETCH_DEST: HeaderName = HeaderName::from_static("sec-fetch-dest");
 /// `Content-Type` of the plain-text answers (built at compile time, not checked per request).
 pub(crate) const TEXT_PLAIN: HeaderValue = HeaderValue::from_static("text/plain; charset=utf-8");
 
@@ -272,6 +274,8 @@ pub(crate) enum Reason {
     Disabled,
     NoHandler,
     Enforced,
+    /// `enforce`: no `Origin`, and `Sec-Fetch-Site: cross-site` (not a top-level navigation).
+    CrossSite,
 }
 
 impl Reason {
@@ -289,6 +293,9 @@ impl Reason {
             Reason::Disabled => "CORS preflight rejected: CORS is disabled for this method",
             Reason::NoHandler => "CORS preflight rejected: no CORS-enabled handler for this method",
             Reason::Enforced => "request refused: origin not allowed by the CORS policy",
+            Reason::CrossSite => {
+                "request refused: cross-site request without Origin (Sec-Fetch-Site: cross-site)"
+            }
         }
     }
 
@@ -302,6 +309,7 @@ impl Reason {
             Reason::Disabled => "disabled",
             Reason::NoHandler => "no-handler",
             Reason::Enforced => "enforce",
+            Reason::CrossSite => "enforce-cross-site",
         }
     }
 }
@@ -692,7 +700,7 @@ impl Policy {
             },
             vary_actual: match (disabled, enforce, varies) {
                 (true, _, _) | (false, false, false) => None,
-                (false, true, _) => Some(Vary::ORIGIN_SEC_FETCH_SITE),
+                (false, true, _) => Some(Vary::ENFORCE),
                 (false, false, true) => Some(Vary::ORIGIN),
             },
             vary_preflight,
@@ -943,10 +951,25 @@ impl Policy {
         })
     }
 
-    /// `enforce`: the 403 to send instead of running the handler, for an actual request whose
-    /// origin this policy refuses. Requests without `Origin` pass (not a browser's cross-origin
-    /// request), and so do browsers' same-origin requests (`Sec-Fetch-Site: same-origin`, which
-    /// page scripts cannot set); several `Origin` fields (which no browser sends) are refused.
+    /// `enforce`: the 403 to send instead of running the handler, for an actual request this
+    /// policy refuses.
+    ///
+    /// - **With `Origin`** (every CORS request, and every browser request whose method is not
+    ///   `GET` or `HEAD`: Fetch adds `Origin` to those): refused unless the origin is allowed or
+    ///   the browser says `Sec-Fetch-Site: same-origin` (the API's own pages; page scripts
+    ///   cannot set `Sec-*` headers). Several `Origin` fields (which no browser sends) are
+    ///   refused.
+    /// - **Without `Origin`**, the Fetch Metadata resource-isolation policy: a request with
+    ///   `Sec-Fetch-Site: cross-site` is refused (another site's `<img>`, `<script>`, `<iframe>`,
+    ///   `no-cors` `fetch`), unless it is a top-level navigation (`Sec-Fetch-Mode: navigate` and
+    ///   `Sec-Fetch-Dest: document`: a link followed from another site). `same-site`, `none`
+    ///   (typed into the address bar, a bookmark), `same-origin`, and requests without a valid
+    ///   `Sec-Fetch-Site` (non-browser clients, older browsers; the Fetch Metadata spec says to
+    ///   ignore an invalid value) pass. Such a request is a `GET` or `HEAD` when a browser sends
+    ///   it, so the method is not looked at.
+    ///
+    /// The answer depends on these four headers: [`Vary::ENFORCE`] names them, on the refusal and
+    /// (through [`Policy::decorate`]) on every response the policy lets through.
     pub(crate) fn enforce(
         &self,
         headers: &HeaderMap,
@@ -957,12 +980,11 @@ impl Policy {
             return None;
         }
         let mut origins = headers.get_all(header::ORIGIN).iter();
-        let origin = origins.next()?;
-        let several = origins.next().is_some();
-        let same_origin = || {
-            single(headers, &SEC_FETCH_SITE).is_some_and(|site| site.as_bytes() == b"same-origin")
+        let Some(origin) = origins.next() else {
+            return self.enforce_without_origin(headers, route);
         };
-        if !several && same_origin() {
+        let several = origins.next().is_some();
+        if !several && fetch_metadata_is(headers, &SEC_FETCH_SITE, b"same-origin") {
             return None;
         }
         Some(Rejection::new(
@@ -971,7 +993,29 @@ impl Policy {
             Some(origin.as_bytes()),
             headers,
             route,
-            Some(&Vary::ORIGIN_SEC_FETCH_SITE),
+            Some(&Vary::ENFORCE),
+        ))
+    }
+
+    /// [`Policy::enforce`] for a request without `Origin`.
+    fn enforce_without_origin(&self, headers: &HeaderMap, route: RouteOf<'_>) -> Option<Rejection> {
+        if !fetch_metadata_is(headers, &SEC_FETCH_SITE, b"cross-site") {
+            return None;
+        }
+        if fetch_metadata_is(headers, &SEC_FETCH_MODE, b"navigate")
+            && fetch_metadata_is(headers, &SEC_FETCH_DEST, b"document")
+        {
+            return None;
+        }
+        // The log names what was refused: the destination (`image`, `script`, `empty`, ...).
+        let dest = single(headers, &SEC_FETCH_DEST).map(HeaderValue::as_bytes);
+        Some(Rejection::new(
+            &self.name,
+            Reason::CrossSite,
+            dest,
+            headers,
+            route,
+            Some(&Vary::ENFORCE),
         ))
     }
 
@@ -1178,6 +1222,13 @@ impl Policy {
     }
 }
 
+/// Whether the request has exactly one `name` field, equal to `value` (a Fetch Metadata token,
+/// compared byte for byte: browsers send them lower case). Anything else (absent, repeated, an
+/// unknown or mis-cased value) is not a browser's, and counts as "not `value`".
+fn fetch_metadata_is(headers: &HeaderMap, name: &HeaderName, value: &[u8]) -> bool {
+    single(headers, name).is_some_and(|v| v.as_bytes() == value)
+}
+
 /// A preflight the policy accepts; its answer is not built yet.
 #[derive(Debug)]
 pub(crate) struct Approved {
@@ -1338,6 +1389,147 @@ mod tests {
             );
         }
         map
+    }
+
+    fn enforcing() -> Policy {
+        Policy::builder("Enforcing")
+            .origins([APP])
+            .enforce(true)
+            .build()
+            .unwrap()
+    }
+
+    /// `Some(reason key)` when `enforce` refuses a request with these headers.
+    fn enforced(policy: &Policy, headers: &[(&str, &str)]) -> Option<&'static str> {
+        let headers = map(headers);
+        let decision = policy.actual(&headers, Ctx::default());
+        policy
+            .enforce(&headers, &decision, RouteOf::Unknown)
+            .map(|rejection| rejection.reason.key())
+    }
+
+    #[test]
+    fn enforce_follows_the_fetch_metadata_resource_isolation_policy() {
+        let policy = enforcing();
+        let site = "sec-fetch-site";
+        let (mode, dest) = ("sec-fetch-mode", "sec-fetch-dest");
+        let cross_site = "enforce-cross-site";
+        type Headers<'a> = &'a [(&'a str, &'a str)];
+        let cases: &[(Headers<'_>, Option<&str>)] = &[
+            // Without `Origin`: no Fetch Metadata (curl, servers, old browsers) passes.
+            (&[], None),
+            // The browser's own requests and the user's: pass.
+            (&[(site, "same-origin")], None),
+            (
+                &[(site, "none"), (mode, "navigate"), (dest, "document")],
+                None,
+            ),
+            // Same site (a sibling subdomain's `<img>`): passes (see `Policy::enforce`).
+            (
+                &[(site, "same-site"), (mode, "no-cors"), (dest, "image")],
+                None,
+            ),
+            // Another site's `<img>`, `no-cors` fetch, `<script>`, `<iframe>`, `<object>`: 403.
+            (
+                &[(site, "cross-site"), (mode, "no-cors"), (dest, "image")],
+                Some(cross_site),
+            ),
+            (
+                &[(site, "cross-site"), (mode, "no-cors"), (dest, "empty")],
+                Some(cross_site),
+            ),
+            (
+                &[(site, "cross-site"), (mode, "no-cors"), (dest, "script")],
+                Some(cross_site),
+            ),
+            (
+                &[(site, "cross-site"), (mode, "navigate"), (dest, "iframe")],
+                Some(cross_site),
+            ),
+            (
+                &[(site, "cross-site"), (mode, "navigate"), (dest, "object")],
+                Some(cross_site),
+            ),
+            (
+                &[(site, "cross-site"), (mode, "navigate"), (dest, "embed")],
+                Some(cross_site),
+            ),
+            (&[(site, "cross-site")], Some(cross_site)),
+            // A top-level navigation from another site (a link): passes.
+            (
+                &[(site, "cross-site"), (mode, "navigate"), (dest, "document")],
+                None,
+            ),
+            // ...but only a well-formed one.
+            (
+                &[(site, "cross-site"), (mode, "navigate")],
+                Some(cross_site),
+            ),
+            (
+                &[(site, "cross-site"), (mode, "Navigate"), (dest, "document")],
+                Some(cross_site),
+            ),
+            (
+                &[
+                    (site, "cross-site"),
+                    (mode, "navigate"),
+                    (dest, "document"),
+                    (dest, "document"),
+                ],
+                Some(cross_site),
+            ),
+            // An invalid `Sec-Fetch-Site` is ignored (the Fetch Metadata spec): no browser sends
+            // one, and a client that can send it can as well leave the header out.
+            (&[(site, "Cross-Site")], None),
+            (&[(site, "cross-site, cross-site")], None),
+            (&[(site, "cross-site"), (site, "cross-site")], None),
+            (&[(site, "elsewhere")], None),
+            // With `Origin`: the origin decides, as before.
+            (&[("origin", APP), (site, "cross-site")], None),
+            (
+                &[("origin", "https://evil.example"), (site, "cross-site")],
+                Some("enforce"),
+            ),
+            (
+                &[("origin", "https://evil.example"), (site, "same-site")],
+                Some("enforce"),
+            ),
+            (
+                &[("origin", "https://evil.example"), (site, "same-origin")],
+                None,
+            ),
+            (&[("origin", "null")], Some("enforce")),
+        ];
+        for (headers, expected) in cases {
+            assert_eq!(enforced(&policy, headers), *expected, "{headers:?}");
+        }
+        // A policy without `enforce` refuses nothing.
+        let lenient = Policy::builder("Lenient").origins([APP]).build().unwrap();
+        for (headers, _) in cases {
+            assert_eq!(enforced(&lenient, headers), None, "{headers:?}");
+        }
+    }
+
+    #[test]
+    fn enforce_refusals_and_answers_name_every_header_they_depend_on() {
+        let policy = enforcing();
+        let headers = map(&[
+            ("sec-fetch-site", "cross-site"),
+            ("sec-fetch-dest", "image"),
+        ]);
+        let refusal = policy
+            .enforce(&headers, &Decision::default(), RouteOf::Unknown)
+            .unwrap()
+            .into_response();
+        assert_eq!(refusal.status(), StatusCode::FORBIDDEN);
+        let expected = "origin, sec-fetch-site, sec-fetch-mode, sec-fetch-dest";
+        assert_eq!(refusal.headers()[header::VARY], expected);
+        // What passes says so too: a cache must not serve the top-level navigation's 200 to
+        // an `<img>` of the same site.
+        let mut response = HeaderMap::new();
+        policy.decorate(Decision::default(), &mut response);
+        assert_eq!(response[header::VARY], expected);
+        assert!(response.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
     }
 
     #[test]
