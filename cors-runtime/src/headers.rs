@@ -255,7 +255,8 @@ fn find_comma(bytes: &[u8]) -> Option<usize> {
 /// [`MAX_REQUEST_HEADERS_ITEMS`] names, each looked up once ([`AllowedNames`]).
 ///
 /// `fields` iterates over the request's fields (it is called twice: their total length is
-/// checked first): `GetAll::iter` of a `HeaderMap`.
+/// checked first): `GetAll::iter` of a `HeaderMap`, or the one value a
+/// [`PreflightHead`](crate::policy::PreflightHead) kept.
 pub(crate) fn check_requested<'a, I>(
     fields: impl Fn() -> I,
     allowed: Option<&AllowedNames>,

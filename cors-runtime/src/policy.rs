@@ -854,7 +854,6 @@ impl Policy {
     /// Current Chrome no longer sends these preflights (Local Network Access asks the user
     /// instead; see SECURITY.md).
     ///
-    ///
     /// ```
     /// let policy = cors_runtime::Policy::builder("P").any_origin().build()?;
     /// assert!(!policy.private_network());
@@ -1075,9 +1074,10 @@ impl Policy {
         headers: &HeaderMap,
         ctx: Ctx<'_>,
     ) -> Result<Response, Rejection> {
-        match self.approve(origin, method, headers, ctx) {
-            Ok(approved) => Ok(self.answer(approved, Some(headers))),
-            Err((reason, detail)) => Err(self.reject(reason, detail, headers, ctx.route)),
+        let source = Source::Map(headers);
+        match self.approve(origin, method, source, ctx) {
+            Ok(approved) => Ok(self.answer(approved, Some(source))),
+            Err((reason, detail)) => Err(self.reject(reason, detail, source, ctx.route)),
         }
     }
 
@@ -1087,13 +1087,37 @@ impl Policy {
     pub(crate) fn decide_preflight(&self, headers: &HeaderMap, ctx: Ctx<'_>) -> PreflightDecision {
         let origin = single(headers, &header::ORIGIN);
         let method = single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD);
-        match self.approve(origin, method, headers, ctx) {
+        self.decide(origin, method, Source::Map(headers), ctx)
+    }
+
+    /// [`Policy::decide_preflight`] from the CORS headers [`PreflightHead::capture`] took out of
+    /// the request: for a caller that decides after an await (an async origin check) without
+    /// keeping the request's `HeaderMap`. Same answers, same log line.
+    // Not called yet: the group layer's async preflight (layer.rs) still clones the request's
+    // `HeaderMap`; it is to keep a `PreflightHead` instead (unit tests use it meanwhile).
+    #[allow(dead_code)]
+    pub(crate) fn decide_preflight_head(
+        &self,
+        head: &PreflightHead,
+        ctx: Ctx<'_>,
+    ) -> PreflightDecision {
+        self.decide(head.origin(), head.method(), Source::Head(head), ctx)
+    }
+
+    fn decide(
+        &self,
+        origin: Option<&HeaderValue>,
+        method: Option<&HeaderValue>,
+        source: Source<'_>,
+        ctx: Ctx<'_>,
+    ) -> PreflightDecision {
+        match self.approve(origin, method, source, ctx) {
             Ok(approved) if approved.any_requested && matches!(self.headers, AllowHeaders::Any) => {
-                PreflightDecision::Answered(self.answer(approved, Some(headers)))
+                PreflightDecision::Answered(self.answer(approved, Some(source)))
             }
             Ok(approved) => PreflightDecision::Approved(approved),
             Err((reason, detail)) => {
-                PreflightDecision::Rejected(self.reject(reason, detail, headers, ctx.route))
+                PreflightDecision::Rejected(self.reject(reason, detail, source, ctx.route))
             }
         }
     }
@@ -1102,14 +1126,14 @@ impl Policy {
         &self,
         reason: Reason,
         detail: Option<&[u8]>,
-        headers: &HeaderMap,
+        source: Source<'_>,
         route: RouteOf<'_>,
     ) -> Rejection {
-        Rejection::new(
+        Rejection::from_source(
             &self.name,
             reason,
             detail,
-            headers,
+            source,
             route,
             Some(&self.vary_preflight),
         )
@@ -1126,7 +1150,7 @@ impl Policy {
         &self,
         origin: Option<&'a HeaderValue>,
         method: Option<&'a HeaderValue>,
-        headers: &'a HeaderMap,
+        source: Source<'a>,
         ctx: Ctx<'_>,
     ) -> Result<Approved, (Reason, Option<&'a [u8]>)> {
         if self.disabled {
@@ -1145,29 +1169,24 @@ impl Policy {
             AllowHeaders::Any => None,
             AllowHeaders::List { lookup, .. } => Some(lookup),
         };
-        let requested = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
-        let any_requested =
-            headers::check_requested(|| requested.iter(), allowed).map_err(|e| match e {
-                HeadersRefusal::NotAllowed(name) => (Reason::Header, Some(name)),
-                HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
-                HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
-            })?;
+        let any_requested = source.check_requested(allowed).map_err(|e| match e {
+            HeadersRefusal::NotAllowed(name) => (Reason::Header, Some(name)),
+            HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
+            HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
+        })?;
         Ok(Approved {
             allow_origin,
             // The requested method, echoed: it is a token, and allowed.
             method: method.clone(),
             any_requested,
             // Looked up only when it can change the answer.
-            private_network: self.private_network
-                && headers
-                    .get(ACRPN)
-                    .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true")),
+            private_network: self.private_network && source.private_network(),
         })
     }
 
-    /// The success response to an approved preflight. `request` (the preflight's headers) is
-    /// read only to echo the requested header names under `headers = "*"`.
-    fn answer(&self, approved: Approved, request: Option<&HeaderMap>) -> Response {
+    /// The success response to an approved preflight. `request` (the preflight's CORS headers)
+    /// is read only to echo the requested header names under `headers = "*"`.
+    fn answer(&self, approved: Approved, request: Option<Source<'_>>) -> Response {
         let mut map = HeaderMap::with_capacity(8);
         map.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, approved.allow_origin);
         if self.credentials {
@@ -1186,13 +1205,8 @@ impl Policy {
                 }
                 AllowHeaders::List { value: None, .. } => {}
                 AllowHeaders::Any => {
-                    let requested = request
-                        .into_iter()
-                        .flat_map(|h| h.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS));
-                    for value in requested {
-                        if !value.is_empty() {
-                            map.append(header::ACCESS_CONTROL_ALLOW_HEADERS, value.clone());
-                        }
+                    if let Some(request) = request {
+                        request.echo_requested(&mut map);
                     }
                 }
             }
@@ -1229,6 +1243,187 @@ fn fetch_metadata_is(headers: &HeaderMap, name: &HeaderName, value: &[u8]) -> bo
     single(headers, name).is_some_and(|v| v.as_bytes() == value)
 }
 
+/// The CORS request headers of a preflight, taken out of its request: what a preflight decision
+/// reads, for a caller that decides after an await (an async origin check) and must neither
+/// keep nor clone the request's `HeaderMap` ([`Policy::decide_preflight_head`]).
+///
+/// Fixed size, whatever the request carries: [`PreflightHead::capture`] clones at most three
+/// header values (a reference count, not a copy, for values parsed by hyper or built with
+/// `from_static`). It allocates only for an `Access-Control-Request-Headers` sent as several
+/// fields (no browser does that), which it joins with `,` into one value of at most 4096 bytes:
+/// the same names, the same length and item bounds, the same decision.
+// Not called yet: the group layer's async preflight (layer.rs) still clones the request's
+// `HeaderMap`; it is to keep a `PreflightHead` instead (unit tests use it meanwhile).
+#[allow(dead_code)]
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PreflightHead {
+    /// The first `Origin` field.
+    origin: Option<HeaderValue>,
+    /// More than one `Origin` field (then no origin is "the" origin: see [`single`]).
+    several_origins: bool,
+    /// The first `Access-Control-Request-Method` field.
+    method: Option<HeaderValue>,
+    several_methods: bool,
+    requested: Requested,
+    /// `Access-Control-Request-Private-Network: true`.
+    private_network: bool,
+}
+
+/// The `Access-Control-Request-Headers` of a [`PreflightHead`].
+#[allow(dead_code)] // See `PreflightHead`.
+#[derive(Clone, Debug, Default)]
+enum Requested {
+    #[default]
+    None,
+    /// The one field, or all of them joined with `,`.
+    One(HeaderValue),
+    /// Longer than [`headers::MAX_REQUEST_HEADERS_LEN`] altogether (refused, never copied).
+    TooLong,
+}
+
+#[allow(dead_code)] // See `PreflightHead`.
+impl PreflightHead {
+    /// Takes the CORS request headers out of `headers`.
+    pub(crate) fn capture(headers: &HeaderMap) -> PreflightHead {
+        let first = |name: &HeaderName| {
+            let mut all = headers.get_all(name).iter();
+            (all.next().cloned(), all.next().is_some())
+        };
+        let (origin, several_origins) = first(&header::ORIGIN);
+        let (method, several_methods) = first(&header::ACCESS_CONTROL_REQUEST_METHOD);
+        let fields = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
+        let mut iter = fields.iter();
+        let requested = match (iter.next(), iter.next()) {
+            (None, _) => Requested::None,
+            (Some(one), None) => Requested::One(one.clone()),
+            (Some(_), Some(_)) => {
+                // The bound of `check_requested`, checked before anything is copied.
+                let total: usize = fields.iter().map(|v| v.len() + 1).sum();
+                if total > headers::MAX_REQUEST_HEADERS_LEN + 1 {
+                    Requested::TooLong
+                } else {
+                    let mut joined = Vec::with_capacity(total);
+                    for (i, field) in fields.iter().enumerate() {
+                        if i > 0 {
+                            joined.push(b',');
+                        }
+                        joined.extend_from_slice(field.as_bytes());
+                    }
+                    // Header-value bytes and commas: always a valid value.
+                    HeaderValue::from_bytes(&joined).map_or(Requested::TooLong, Requested::One)
+                }
+            }
+        };
+        PreflightHead {
+            origin,
+            several_origins,
+            method,
+            several_methods,
+            requested,
+            private_network: headers
+                .get(ACRPN)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true")),
+        }
+    }
+
+    /// The single `Origin`, as [`single`].
+    fn origin(&self) -> Option<&HeaderValue> {
+        self.origin.as_ref().filter(|_| !self.several_origins)
+    }
+
+    /// The single `Access-Control-Request-Method`, as [`single`].
+    fn method(&self) -> Option<&HeaderValue> {
+        self.method.as_ref().filter(|_| !self.several_methods)
+    }
+}
+
+/// Where a preflight decision reads the request's CORS headers: the request's own map, or the
+/// [`PreflightHead`] taken out of it.
+#[allow(dead_code)] // `Head`: see `PreflightHead`.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Map(&'a HeaderMap),
+    Head(&'a PreflightHead),
+}
+
+impl<'a> Source<'a> {
+    fn check_requested(self, allowed: Option<&AllowedNames>) -> Result<bool, HeadersRefusal<'a>> {
+        match self {
+            Source::Map(map) => {
+                let fields = map.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
+                headers::check_requested(|| fields.iter(), allowed)
+            }
+            Source::Head(head) => match &head.requested {
+                Requested::None => Ok(false),
+                Requested::One(value) => {
+                    headers::check_requested(|| Some(value).into_iter(), allowed)
+                }
+                Requested::TooLong => Err(HeadersRefusal::TooLong),
+            },
+        }
+    }
+
+    fn private_network(self) -> bool {
+        match self {
+            Source::Map(map) => map
+                .get(ACRPN)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true")),
+            Source::Head(head) => head.private_network,
+        }
+    }
+
+    /// Echoes the requested header names as `Access-Control-Allow-Headers` (`headers = "*"`).
+    fn echo_requested(self, map: &mut HeaderMap) {
+        let mut echo = |value: &HeaderValue| {
+            if !value.is_empty() {
+                map.append(header::ACCESS_CONTROL_ALLOW_HEADERS, value.clone());
+            }
+        };
+        match self {
+            Source::Map(request) => request
+                .get_all(header::ACCESS_CONTROL_REQUEST_HEADERS)
+                .iter()
+                .for_each(echo),
+            Source::Head(head) => {
+                if let Requested::One(value) = &head.requested {
+                    echo(value);
+                }
+            }
+        }
+    }
+
+    /// The escaped values of one of the CORS request headers, for a log line.
+    fn log_field(self, name: &HeaderName) -> String {
+        let escaped = |values: &mut dyn Iterator<Item = &HeaderValue>| {
+            values
+                .map(|v| Escaped(v.as_bytes()).to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Source::Map(map) => escaped(&mut map.get_all(name).iter()),
+            Source::Head(head) => {
+                let (first, several) = if name == header::ORIGIN {
+                    (head.origin.as_ref(), head.several_origins)
+                } else if name == header::ACCESS_CONTROL_REQUEST_METHOD {
+                    (head.method.as_ref(), head.several_methods)
+                } else {
+                    match &head.requested {
+                        Requested::None => (None, false),
+                        Requested::One(value) => (Some(value), false),
+                        Requested::TooLong => return "(longer than 4096 bytes)".to_owned(),
+                    }
+                };
+                let mut text = escaped(&mut first.into_iter());
+                if several {
+                    text.push_str(", ...");
+                }
+                text
+            }
+        }
+    }
+}
+
 /// A preflight the policy accepts; its answer is not built yet.
 #[derive(Debug)]
 pub(crate) struct Approved {
@@ -1260,7 +1455,7 @@ impl PreflightDecision {
     }
 }
 
-/// A refused preflight, not yet logged nor answered.
+/// A refused request, not yet logged nor answered.
 #[derive(Debug)]
 pub(crate) struct Rejection {
     reason: Reason,
@@ -1279,24 +1474,27 @@ impl Rejection {
         route: RouteOf<'_>,
         vary: Option<&Vary>,
     ) -> Self {
+        Rejection::from_source(policy, reason, detail, Source::Map(headers), route, vary)
+    }
+
+    fn from_source(
+        policy: &str,
+        reason: Reason,
+        detail: Option<&[u8]>,
+        source: Source<'_>,
+        route: RouteOf<'_>,
+        vary: Option<&Vary>,
+    ) -> Self {
         let log = tracing::enabled!(target: "cors_runtime", tracing::Level::DEBUG).then(|| {
-            let field = |name: header::HeaderName| {
-                headers
-                    .get_all(name)
-                    .iter()
-                    .map(|v| Escaped(v.as_bytes()).to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
             Box::new([
                 policy.to_owned(),
                 route
                     .get()
                     .map_or_else(String::new, |r| r.as_str().to_owned()),
                 detail.map(|d| Escaped(d).to_string()).unwrap_or_default(),
-                field(header::ORIGIN),
-                field(header::ACCESS_CONTROL_REQUEST_METHOD),
-                field(header::ACCESS_CONTROL_REQUEST_HEADERS),
+                source.log_field(&header::ORIGIN),
+                source.log_field(&header::ACCESS_CONTROL_REQUEST_METHOD),
+                source.log_field(&header::ACCESS_CONTROL_REQUEST_HEADERS),
             ])
         });
         Rejection {
@@ -1609,5 +1807,136 @@ mod tests {
         // Not asked, not granted.
         let answer = with.preflight(&map(&ask[..2]), Ctx::default()).unwrap();
         assert!(answer.headers().get(&ACAPN).is_none());
+    }
+
+    /// Status and headers of a group's decision, as sent; several
+    /// `Access-Control-Allow-Headers` fields joined into one (the same list, RFC 9110 5.3).
+    fn sent(policy: &Policy, decision: PreflightDecision) -> (StatusCode, HeaderMap) {
+        let response = decision.into_response(policy);
+        let mut headers = response.headers().clone();
+        let echoed: Vec<&[u8]> = response
+            .headers()
+            .get_all(header::ACCESS_CONTROL_ALLOW_HEADERS)
+            .iter()
+            .map(HeaderValue::as_bytes)
+            .collect();
+        if echoed.len() > 1 {
+            let joined = HeaderValue::from_bytes(&echoed.join(&b","[..])).unwrap();
+            headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, joined);
+        }
+        (response.status(), headers)
+    }
+
+    #[test]
+    fn a_preflight_head_decides_as_the_request_it_was_taken_from() {
+        let policies = [
+            Policy::builder("List")
+                .origins([APP])
+                .methods(["PUT"])
+                .headers(["content-type", "x-a"])
+                .credentials(true)
+                .private_network(true)
+                .build()
+                .unwrap(),
+            Policy::builder("Echo")
+                .origins([APP])
+                .any_method()
+                .any_header()
+                .build()
+                .unwrap(),
+        ];
+        let long = "x".repeat(3000);
+        let noise: Vec<(String, String)> = (0..95)
+            .map(|i| (format!("x-noise-{i}"), "v".repeat(40)))
+            .collect();
+        let requests: Vec<Vec<(&str, &str)>> = vec![
+            vec![("origin", APP), ("access-control-request-method", "PUT")],
+            vec![
+                ("origin", APP),
+                ("access-control-request-method", "PUT"),
+                ("access-control-request-headers", "Content-Type,x-a"),
+                ("access-control-request-private-network", "true"),
+            ],
+            // Several fields: joined, the same decision (and the same echo).
+            vec![
+                ("origin", APP),
+                ("access-control-request-method", "PUT"),
+                ("access-control-request-headers", "x-a,"),
+                ("access-control-request-headers", " content-type"),
+            ],
+            vec![
+                ("origin", APP),
+                ("access-control-request-method", "PUT"),
+                ("access-control-request-headers", "x-a"),
+                ("access-control-request-headers", "x-b"),
+            ],
+            // Too long altogether, in one field or in two.
+            vec![
+                ("origin", APP),
+                ("access-control-request-method", "PUT"),
+                ("access-control-request-headers", &long),
+                ("access-control-request-headers", &long),
+            ],
+            vec![
+                ("origin", APP),
+                ("access-control-request-method", "PUT"),
+                ("access-control-request-headers", "x a"),
+            ],
+            vec![
+                ("origin", "https://evil.example"),
+                ("access-control-request-method", "PUT"),
+            ],
+            vec![
+                ("origin", APP),
+                ("origin", APP),
+                ("access-control-request-method", "PUT"),
+            ],
+            vec![
+                ("origin", APP),
+                ("access-control-request-method", "PUT"),
+                ("access-control-request-method", "PUT"),
+            ],
+            vec![("origin", APP), ("access-control-request-method", "DELETE")],
+        ];
+        for policy in &policies {
+            for request in &requests {
+                let mut headers = map(request);
+                for (name, value) in &noise {
+                    headers.append(
+                        HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                        HeaderValue::from_str(value).unwrap(),
+                    );
+                }
+                let head = PreflightHead::capture(&headers);
+                let from_map = sent(policy, policy.decide_preflight(&headers, Ctx::default()));
+                let from_head = sent(policy, policy.decide_preflight_head(&head, Ctx::default()));
+                assert_eq!(from_head, from_map, "{} {request:?}", policy.name());
+            }
+        }
+    }
+
+    #[test]
+    fn a_preflight_head_keeps_only_the_cors_request_headers() {
+        let mut headers = map(&[
+            ("origin", APP),
+            ("access-control-request-method", "PUT"),
+            ("access-control-request-headers", "a"),
+            ("access-control-request-headers", "b"),
+            ("access-control-request-private-network", "TRUE"),
+        ]);
+        for i in 0..95 {
+            headers.append(
+                HeaderName::from_bytes(format!("x-noise-{i}").as_bytes()).unwrap(),
+                HeaderValue::from_static("noise"),
+            );
+        }
+        let head = PreflightHead::capture(&headers);
+        assert_eq!(head.origin(), Some(&HeaderValue::from_static(APP)));
+        assert_eq!(head.method(), Some(&HeaderValue::from_static("PUT")));
+        assert!(matches!(&head.requested, Requested::One(v) if v == "a,b"));
+        assert!(head.private_network);
+        // A fixed-size value: four header values and three flags, whatever else the request
+        // carries.
+        assert!(std::mem::size_of::<PreflightHead>() <= 4 * std::mem::size_of::<HeaderValue>() + 8);
     }
 }
