@@ -425,11 +425,14 @@ fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) 
     let ran = headers.contains_key("x-handler");
 
     if let Some(value) = acao.first() {
-        let origin = single.expect("Access-Control-Allow-Origin without a single request Origin");
         if value.as_bytes() == b"*" {
+            // `origins = "*"` answers `*` whatever the request's `Origin` (none, several, any
+            // length): the cache-safe answer.
             assert_eq!(model, Model::Any, "`*` from a non-`*` policy");
             assert!(!headers.contains_key("access-control-allow-credentials"));
         } else {
+            let origin =
+                single.expect("Access-Control-Allow-Origin without a single request Origin");
             assert_eq!(
                 value.as_bytes(),
                 origin,
@@ -479,13 +482,22 @@ fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) 
     }
 
     // `enforce`: the handler runs for a request with `Origin` only when the origin is allowed
-    // by the enforcing policy (a group's, before a handler's) or the browser says same-origin.
+    // by the enforcing policy (a group's, before a handler's) or the browser says same-origin;
+    // without `Origin`, never for a cross-site request but a top-level navigation.
     if let Some(enforcing) = enforcer(path) {
+        let is = |name: &str, value: &str| {
+            let mut all = request.get_all(name).iter();
+            matches!((all.next(), all.next()), (Some(v), None) if v == value)
+        };
+        if ran && origins.is_empty() {
+            assert!(
+                !is("sec-fetch-site", "cross-site")
+                    || (is("sec-fetch-mode", "navigate") && is("sec-fetch-dest", "document")),
+                "{path}: enforce let a cross-site request without Origin through"
+            );
+        }
         if ran && !origins.is_empty() && method != Method::OPTIONS {
-            let same_origin = {
-                let mut sites = request.get_all("sec-fetch-site").iter();
-                matches!((sites.next(), sites.next()), (Some(v), None) if v == "same-origin")
-            };
+            let same_origin = is("sec-fetch-site", "same-origin");
             let by_policy = single.is_some_and(|o| allowed(enforcing, o));
             assert!(
                 single.is_some() && (by_policy || same_origin),
