@@ -264,14 +264,19 @@ async fn private_network_preflight_is_allowed_when_the_policy_allows_it() {
 }
 
 #[tokio::test]
-async fn private_network_preflight_is_rejected_when_the_policy_does_not_allow_it() {
+async fn private_network_preflight_is_answered_without_the_grant_when_the_policy_does_not_allow_it()
+{
+    // As rs/cors and the Private Network Access draft: the CORS preflight is answered as usual,
+    // without `Access-Control-Allow-Private-Network`; the browser decides.
     let reply = send(
         misc(),
         preflight("/private-refused", APP, "GET")
             .header("access-control-request-private-network", "true"),
     )
     .await;
-    reply.assert_rejected_preflight();
+    assert_eq!(reply.status, 204);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(reply.header("access-control-allow-private-network"), None);
     // Not asked: no Access-Control-Allow-Private-Network.
     let reply = send(misc(), preflight("/private-ok", APP, "GET")).await;
     assert_eq!(reply.status, 204);

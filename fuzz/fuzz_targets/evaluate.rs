@@ -440,11 +440,14 @@ fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) 
     assert!(!(preflight && ran), "{path}: a preflight ran the handler");
 
     if let Some(value) = acao.first() {
-        let origin = single.expect("Access-Control-Allow-Origin without a single request Origin");
         if value.as_bytes() == b"*" {
+            // `origins = "*"` answers `*` whatever the request's `Origin` (none, several, any
+            // length): the cache-safe answer.
             assert_eq!(model, Model::Any, "`*` from a non-`*` policy");
             assert!(!headers.contains_key("access-control-allow-credentials"));
         } else {
+            let origin =
+                single.expect("Access-Control-Allow-Origin without a single request Origin");
             assert_eq!(
                 value.as_bytes(),
                 origin,
@@ -486,17 +489,27 @@ fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) 
     }
 
     // `enforce`: the handler runs for a request with `Origin` only when the origin is allowed
-    // by the policy that applies to the route and method, or the browser says same-origin.
-    if enforces(model) && ran && !origins.is_empty() {
-        let same_origin = {
-            let mut sites = request.get_all("sec-fetch-site").iter();
-            matches!((sites.next(), sites.next()), (Some(v), None) if v == "same-origin")
+    // by the policy that applies to the route and method, or the browser says same-origin;
+    // without `Origin`, never for a cross-site request but a top-level navigation.
+    if enforces(model) && ran {
+        let is = |name: &str, value: &str| {
+            let mut all = request.get_all(name).iter();
+            matches!((all.next(), all.next()), (Some(v), None) if v == value)
         };
-        let by_policy = single.is_some_and(|o| allowed(model, o));
-        assert!(
-            single.is_some() && (by_policy || same_origin),
-            "{path}: enforce let {origins:?} through"
-        );
+        if origins.is_empty() {
+            assert!(
+                !is("sec-fetch-site", "cross-site")
+                    || (is("sec-fetch-mode", "navigate") && is("sec-fetch-dest", "document")),
+                "{path}: enforce let a cross-site request without Origin through"
+            );
+        } else {
+            let same_origin = is("sec-fetch-site", "same-origin");
+            let by_policy = single.is_some_and(|o| allowed(model, o));
+            assert!(
+                single.is_some() && (by_policy || same_origin),
+                "{path}: enforce let {origins:?} through"
+            );
+        }
     }
 
     // Async origin checks (runtime `origins_async`, `state(..)`): at most one per request, none
