@@ -1,9 +1,11 @@
 //! Heap allocations per request, counted exactly with a counting global allocator, against a
 //! no-CORS baseline ("bare") and a preflight handler that returns fixed headers ("static floor").
 //!
-//! Targets (performance issue): the handler policy adds no allocation to any request (preflights
-//! stay at or under the static floor); a group policy adds at most 2; a 50-origin list and a
-//! wildcard-subdomain pattern allocate exactly as a 3-origin list does. `cors-bench` (see
+//! What is asserted: preflights, answered by the router's CORS layer without routing into the
+//! app, stay at or under the static floor; an actual request costs the router's layer (2, as
+//! any tower layer in axum) and nothing for the CORS decision; a 50-origin list and a
+//! wildcard-subdomain pattern allocate exactly as a 3-origin list does; no allocation depends on
+//! how many headers the request carries, async origin checks included. `cors-bench` (see
 //! BENCHMARKS.md) prints the same counts next to tower-http's.
 //!
 //! Handlers here never await, so each request completes in one poll with a no-op waker: no
@@ -265,6 +267,54 @@ fn cors_adds_no_allocations_beyond_the_baselines() {
         group_preflight <= floor,
         "group preflight: {group_preflight} > floor {floor}"
     );
+}
+
+async fn anyone(_: HeaderValue, _: ()) -> bool {
+    true
+}
+
+/// An async origin check (a group built with `Policy::builder(..).origins_async(..)`): the
+/// preflight is kept whole across the check (moved, never copied), so its allocations do not
+/// depend on how many headers it carries; neither do an actual request's.
+#[test]
+fn async_origin_checks_allocate_the_same_whatever_the_request_headers() {
+    let policy = cors_runtime::Policy::builder("Async")
+        .origins_async((), anyone)
+        .methods(["PUT"])
+        .headers(["authorization", "content-type"])
+        .build()
+        .unwrap();
+    let router = CorsRouter::new()
+        .route("/tasks", get(plain))
+        .route("/tasks/{id}", put(plain))
+        .layer(cors_runtime::CorsLayer::from(policy))
+        .with_state(())
+        .into_router();
+    let with_extra = |mut request: Request<Body>, extra: usize| {
+        for i in 0..extra {
+            request.headers_mut().append(
+                header::HeaderName::from_bytes(format!("x-extra-{i}").as_bytes()).unwrap(),
+                HeaderValue::from_static("value"),
+            );
+        }
+        request
+    };
+    let (few, res) = count(&router, || with_extra(preflight(ORIGIN), 0));
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let (many, res) = count(&router, || with_extra(preflight(ORIGIN), 95));
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        few, many,
+        "async preflight: {few} allocations with no extra header, {many} with 95"
+    );
+    let (few, res) = count(&router, || with_extra(get_request(Some(ORIGIN)), 0));
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], ORIGIN);
+    let (many, _) = count(&router, || with_extra(get_request(Some(ORIGIN)), 95));
+    assert_eq!(
+        few, many,
+        "async actual: {few} allocations with no extra header, {many} with 95"
+    );
+    println!("async origin check: preflight {few} allocations");
 }
 
 /// A 50-origin list and a wildcard-subdomain pattern allocate exactly as 3 origins do.

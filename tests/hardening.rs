@@ -14,7 +14,7 @@ use axum::{
     http::{Request, StatusCode},
     routing::get,
 };
-use common::{actual, plain, preflight, send, Hits, Reply, APP, EVIL};
+use common::{actual, plain, preflight, send, Hits, Reply, ADMIN, APP, EVIL};
 use cors_runtime::{cors, cors_policy, with_cors, CorsLayer, CorsMethodRouter, CorsRouter, Policy};
 
 // --- the policies -----------------------------------------------------------------------------
@@ -468,4 +468,49 @@ async fn a_policy_of_200_headers_checks_128_upper_case_names() {
     .await;
     reply.assert_rejected_preflight();
     assert_eq!(hits.count(), 0);
+}
+
+// --- the 405 of a method a `with_cors!` route does not serve --------------------------------------
+
+#[cors(origins = ["https://app.example.com", "https://admin.example.com"])]
+async fn read_for_both() -> &'static str {
+    "read"
+}
+
+#[cors(origins = ["https://app.example.com"], credentials)]
+async fn write_for_app() -> &'static str {
+    "written"
+}
+
+#[cors(origins = "*")]
+async fn public_read() -> &'static str {
+    "public"
+}
+
+/// A simple cross-origin `POST` to a route that serves only `GET` and `PUT`: the page can read
+/// the 405 when every handler of the route allows its origin, so it sees the real error instead
+/// of a CORS one; `Vary: Origin` says the answer depends on it.
+#[tokio::test]
+async fn the_405_of_an_unserved_method_is_readable_by_origins_every_handler_allows() {
+    let app = CorsRouter::new()
+        .route("/tasks", with_cors!(get(read_for_both).put(write_for_app)))
+        .route("/public", with_cors!(get(public_read)));
+    let reply = send(app.clone(), actual("POST", "/tasks", APP)).await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        None,
+        "not every handler allows credentials"
+    );
+    reply.assert_vary_has(&["origin"]);
+    // `write_for_app` refuses ADMIN: not readable.
+    let reply = send(app.clone(), actual("POST", "/tasks", ADMIN)).await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(reply.allow_origin(), None);
+    reply.assert_vary_has(&["origin"]);
+    // A route whose handlers all allow any origin answers `*`.
+    let reply = send(app, actual("DELETE", "/public", EVIL)).await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(reply.allow_origin(), Some("*"));
 }

@@ -1363,6 +1363,80 @@ impl Rejection {
     }
 }
 
+/// The answer to a method none of a route's `with_cors!` handlers serves (axum's `405`, or your
+/// `method_not_allowed_fallback`'s): readable by an origin that every handler's policy allows,
+/// so that a page sees the `405` rather than a CORS error. Credentials only when every policy
+/// has them; nothing exposed; `Vary: Origin` when the answer depends on the origin.
+#[derive(Debug, Default)]
+pub(crate) struct Unmounted {
+    allow_origin: Option<HeaderValue>,
+    credentials: bool,
+    varies: bool,
+}
+
+impl Unmounted {
+    /// Decides for the request's `headers` with the `policies` of the route's handlers. A policy
+    /// that decides at run time with the request head or asynchronously (a predicate, an async
+    /// check) makes the answer "not readable": the 405 is not worth a lookup.
+    pub(crate) fn decide<'a>(
+        policies: impl Iterator<Item = &'a Policy>,
+        headers: &HeaderMap,
+    ) -> Unmounted {
+        let origin = single(headers, &header::ORIGIN);
+        let mut answer = Unmounted {
+            allow_origin: None,
+            credentials: true,
+            varies: false,
+        };
+        let mut every = true;
+        for policy in policies {
+            answer.varies |= policy.vary_actual.is_some();
+            answer.credentials &= policy.credentials;
+            if policy.needs_parts() || policy.async_predicate().is_some() {
+                every = false;
+                continue;
+            }
+            let decision = match (policy.any_origin(), origin) {
+                (Some(any), _) => any,
+                (None, Some(origin)) => policy.actual_for(origin, Ctx::default()),
+                (None, None) => Decision::default(),
+            };
+            match decision.allow_origin {
+                None => every = false,
+                // An echoed origin wins over `*` (it is allowed by the `*` policy too).
+                Some(value) => match &answer.allow_origin {
+                    Some(current) if current != "*" => {}
+                    _ => answer.allow_origin = Some(value),
+                },
+            }
+        }
+        if !every {
+            answer.allow_origin = None;
+        }
+        answer
+    }
+
+    /// Adds the CORS headers to the response of the unserved method.
+    pub(crate) fn decorate(self, headers: &mut HeaderMap) {
+        if self.varies {
+            Vary::ORIGIN.apply(headers);
+        }
+        let Some(origin) = self.allow_origin else {
+            return;
+        };
+        let star = origin == "*";
+        if let header::Entry::Vacant(entry) = headers.entry(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+            entry.insert(origin);
+            if self.credentials && !star {
+                headers.insert(
+                    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                    HeaderValue::from_static("true"),
+                );
+            }
+        }
+    }
+}
+
 /// What an actual request gets, decided before the handler runs.
 #[derive(Debug, Default)]
 pub(crate) struct Decision {

@@ -236,6 +236,19 @@ fn model(path: &str, method: &[u8]) -> Model {
     }
 }
 
+/// Who may read the `405` of a method a handler route without a group does not serve: the
+/// origins every handler of the route allows (one handler per route here); none when a handler
+/// decides at run time (an async check) or is disabled.
+fn unmounted(path: &str) -> Model {
+    match path {
+        "/h/list" => Model::List,
+        "/h/any" => Model::Any,
+        "/h/null" => Model::Null,
+        "/h/enforce" => Model::Enforced,
+        _ => Model::None,
+    }
+}
+
 /// Whether the policy `enforce`s.
 fn enforces(model: Model) -> bool {
     matches!(
@@ -424,7 +437,10 @@ fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) 
         (true, _) => b"",
         (false, _) => method.as_str().as_bytes(),
     };
-    let model = model(path, applies);
+    let model = match model(path, applies) {
+        Model::None if !preflight => unmounted(path),
+        model => model,
+    };
     let acao: Vec<&HeaderValue> = headers
         .get_all("access-control-allow-origin")
         .iter()

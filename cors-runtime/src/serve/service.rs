@@ -35,7 +35,9 @@ use super::{
 };
 use crate::{
     origin::{OriginCheckFuture, MAX_ORIGIN_LEN},
-    policy::{present_and_single, single, Ctx, Decision, Rejection, RouteOf, TEXT_PLAIN},
+    policy::{
+        present_and_single, single, Ctx, Decision, Rejection, RouteOf, Unmounted, TEXT_PLAIN,
+    },
     Policy,
 };
 
@@ -254,7 +256,14 @@ where
         };
         let route = req.extensions().get::<MatchedPath>().cloned();
         let Some(policy) = policy else {
-            return self.pass(req, frame, None, Decision::default(), route, None);
+            let unmounted = (!target.unmounted.is_empty()).then(|| {
+                Unmounted::decide(target.unmounted.iter().map(|m| &*m.policy), req.headers())
+            });
+            let mut future = self.pass(req, frame, None, Decision::default(), route, None);
+            if let Some(serving) = &mut future.serving {
+                serving.unmounted = unmounted;
+            }
+            return future;
         };
         let origin = single(req.headers(), &header::ORIGIN);
         if let Some(check) = start_check(&policy, origin) {
@@ -328,6 +337,7 @@ where
             policy,
             decision,
             route,
+            unmounted: None,
         };
         serving.report_stray(left);
         ResponseFuture {
@@ -389,6 +399,8 @@ struct Serving {
     policy: Option<Arc<Policy>>,
     decision: Decision,
     route: Option<MatchedPath>,
+    /// A method the route's handlers do not serve: who may read its `405`.
+    unmounted: Option<Unmounted>,
 }
 
 impl Serving {
@@ -415,6 +427,8 @@ impl Serving {
         }
         if let Some(policy) = &self.policy {
             policy.decorate(self.decision, response.headers_mut());
+        } else if let Some(unmounted) = self.unmounted {
+            unmounted.decorate(response.headers_mut());
         }
     }
 }

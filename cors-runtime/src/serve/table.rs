@@ -63,6 +63,9 @@ pub(crate) struct Target<'a> {
     pub(crate) handler: Option<TypeId>,
     /// Why there is no policy (when `policy` is `None`).
     pub(crate) miss: Reason,
+    /// For a method the route's `with_cors!` handlers do not serve (and no group covers): those
+    /// handlers, whose policies decide who may read the `405`.
+    pub(crate) unmounted: &'a [Mounted],
 }
 
 impl<'a> Target<'a> {
@@ -71,6 +74,7 @@ impl<'a> Target<'a> {
             policy: Some(policy),
             handler: None,
             miss: Reason::NoPolicy,
+            unmounted: &[],
         }
     }
 
@@ -79,6 +83,7 @@ impl<'a> Target<'a> {
             policy: groups.first(),
             handler: None,
             miss: Reason::NoPolicy,
+            unmounted: &[],
         }
     }
 }
@@ -135,6 +140,7 @@ impl RouteCors {
                 policy: Some(&mounted.policy),
                 handler: Some(mounted.handler),
                 miss: Reason::NoHandler,
+                unmounted: &[],
             };
         }
         Target {
@@ -144,6 +150,11 @@ impl RouteCors {
                 Reason::NoPolicy
             } else {
                 Reason::NoHandler
+            },
+            unmounted: if self.groups.is_empty() {
+                &self.handlers
+            } else {
+                &[]
             },
         }
     }
