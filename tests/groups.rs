@@ -912,3 +912,15 @@ async fn group_answers_plain_options_without_origin_as_a_normal_request() {
     assert_eq!(reply.status, 405);
     reply.assert_no_cors_headers();
 }
+
+/// The router answers a preflight before routing reaches axum's method router, so its answer
+/// never carries axum's `Allow` (which listed the route's methods next to the policy's).
+#[tokio::test]
+async fn preflight_answers_carry_no_allow_header() {
+    let reply = send(api(&Hits::default()), preflight("/tasks/1", APP, "DELETE")).await;
+    assert_eq!(reply.status, 204);
+    assert_eq!(reply.header("allow"), None);
+    let reply = send(api(&Hits::default()), preflight("/tasks/1", EVIL, "DELETE")).await;
+    assert_eq!(reply.status, 403);
+    assert_eq!(reply.header("allow"), None);
+}

@@ -300,3 +300,45 @@ async fn state_checked_origins_log_one_event_naming_the_route() {
     assert!(event.contains("disallowed origin"), "{event}");
     assert!(event.contains("route=\"/t/{id}\""), "{event}");
 }
+
+#[cors(origins = ["https://app.example"], enforce)]
+async fn enforced_delete() -> &'static str {
+    "deleted"
+}
+
+#[cors(origins = ["https://app.example"], enforce)]
+async fn enforced_get() -> &'static str {
+    "read"
+}
+
+#[tokio::test]
+async fn enforce_refusals_name_the_method_and_sec_fetch_site() {
+    let log = Captured::default();
+    let app = CorsRouter::new().route(
+        "/t/{id}",
+        with_cors!(get(enforced_get).delete(enforced_delete)),
+    );
+    let req = Request::delete("/t/1")
+        .header("origin", "https://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::empty())
+        .unwrap();
+    let text = send(app.clone(), req, &log).await;
+    let event = one_event(&text);
+    assert!(event.contains("reason=\"enforce\""), "{event}");
+    assert!(event.contains("method=\"DELETE\""), "{event}");
+    assert!(event.contains("sec_fetch_site=\"cross-site\""), "{event}");
+    assert!(event.contains("route=\"/t/{id}\""), "{event}");
+
+    // Without `Origin`: the Fetch Metadata refusal, with the destination it refused.
+    let log = Captured::default();
+    let req = Request::get("/t/1")
+        .header("sec-fetch-site", "cross-site")
+        .header("sec-fetch-dest", "image")
+        .body(Body::empty())
+        .unwrap();
+    let text = send(app, req, &log).await;
+    let event = one_event(&text);
+    assert!(event.contains("method=\"GET\""), "{event}");
+    assert!(event.contains("refused=\"image\""), "{event}");
+}

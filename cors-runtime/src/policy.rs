@@ -2,7 +2,7 @@
 
 use std::{borrow::Cow, fmt};
 
-use axum::{body::Body, extract::MatchedPath, response::Response};
+use axum::{body::Body, response::Response};
 use http::{
     header::{self, HeaderName},
     request::Parts,
@@ -243,22 +243,20 @@ pub(crate) struct Ctx<'a> {
     pub(crate) resolved: Option<bool>,
 }
 
-/// Where the matched route (axum's [`MatchedPath`]) is, looked up only when a log line is
-/// written: the request's extensions, or a copy kept across an await.
+/// The route a request matched (a `CorsRouter`'s pattern, or axum's `MatchedPath` for a
+/// `CorsLayer` inside a router), for log lines.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) enum RouteOf<'a> {
     #[default]
     Unknown,
-    Extensions(&'a http::Extensions),
-    Path(&'a MatchedPath),
+    Name(&'a str),
 }
 
 impl<'a> RouteOf<'a> {
-    fn get(self) -> Option<&'a MatchedPath> {
+    pub(crate) fn get(self) -> Option<&'a str> {
         match self {
             RouteOf::Unknown => None,
-            RouteOf::Extensions(extensions) => extensions.get::<MatchedPath>(),
-            RouteOf::Path(path) => Some(path),
+            RouteOf::Name(name) => Some(name),
         }
     }
 }
@@ -967,7 +965,7 @@ impl Policy {
         .then(|| {
             Box::new(Refused {
                 origin: origin.clone(),
-                route: ctx.route.get().cloned(),
+                route: ctx.route.get().map(Box::from),
             })
         });
         Decision {
@@ -1005,6 +1003,7 @@ impl Policy {
     /// (through [`Policy::decorate`]) on every response the policy lets through.
     pub(crate) fn enforce(
         &self,
+        method: &Method,
         headers: &HeaderMap,
         decision: &Decision,
         route: RouteOf<'_>,
@@ -1014,24 +1013,29 @@ impl Policy {
         }
         let mut origins = headers.get_all(header::ORIGIN).iter();
         let Some(origin) = origins.next() else {
-            return self.enforce_without_origin(headers, route);
+            return self.enforce_without_origin(method, headers, route);
         };
         let several = origins.next().is_some();
         if !several && fetch_metadata_is(headers, &SEC_FETCH_SITE, b"same-origin") {
             return None;
         }
-        Some(Rejection::new(
+        Some(Rejection::refused_request(
             &self.name,
             Reason::Enforced,
             Some(origin.as_bytes()),
+            method,
             headers,
             route,
-            Some(&Vary::ENFORCE),
         ))
     }
 
     /// [`Policy::enforce`] for a request without `Origin`.
-    fn enforce_without_origin(&self, headers: &HeaderMap, route: RouteOf<'_>) -> Option<Rejection> {
+    fn enforce_without_origin(
+        &self,
+        method: &Method,
+        headers: &HeaderMap,
+        route: RouteOf<'_>,
+    ) -> Option<Rejection> {
         if !fetch_metadata_is(headers, &SEC_FETCH_SITE, b"cross-site") {
             return None;
         }
@@ -1042,13 +1046,13 @@ impl Policy {
         }
         // The log names what was refused: the destination (`image`, `script`, `empty`, ...).
         let dest = single(headers, &SEC_FETCH_DEST).map(HeaderValue::as_bytes);
-        Some(Rejection::new(
+        Some(Rejection::refused_request(
             &self.name,
             Reason::CrossSite,
             dest,
+            method,
             headers,
             route,
-            Some(&Vary::ENFORCE),
         ))
     }
 
@@ -1061,7 +1065,7 @@ impl Policy {
             tracing::debug!(
                 target: "cors_runtime",
                 policy = &*self.name,
-                route = refused.route.as_ref().map_or("", MatchedPath::as_str),
+                route = refused.route.as_deref().unwrap_or(""),
                 origin = %Escaped(refused.origin.as_bytes()),
                 reason = "origin",
                 "CORS request from a disallowed origin: no CORS headers added"
@@ -1289,8 +1293,11 @@ pub(crate) struct Rejection {
     reason: Reason,
     vary: Option<Vary>,
     /// Escaped `[policy, route, refused, origin, method, headers]`, rendered only when debug
-    /// logging is on.
+    /// logging is on. For a preflight, `method` and `headers` are the requested ones; for an
+    /// actual request (`enforce`), the request's method and its `Sec-Fetch-Site`.
     log: Option<Box<[String; 6]>>,
+    /// The refusal of an actual request (`enforce`), not of a preflight.
+    request: bool,
 }
 
 impl Rejection {
@@ -1305,6 +1312,35 @@ impl Rejection {
         Rejection::from_source(policy, reason, detail, Source(headers), route, vary)
     }
 
+    /// The `enforce` refusal of an actual request: logged with the request's method and
+    /// `Sec-Fetch-Site`.
+    fn refused_request(
+        policy: &str,
+        reason: Reason,
+        detail: Option<&[u8]>,
+        method: &Method,
+        headers: &HeaderMap,
+        route: RouteOf<'_>,
+    ) -> Self {
+        let log = tracing::enabled!(target: "cors_runtime", tracing::Level::DEBUG).then(|| {
+            let source = Source(headers);
+            Box::new([
+                policy.to_owned(),
+                route.get().map_or_else(String::new, str::to_owned),
+                detail.map(|d| Escaped(d).to_string()).unwrap_or_default(),
+                source.log_field(&header::ORIGIN),
+                Escaped(method.as_str().as_bytes()).to_string(),
+                source.log_field(&SEC_FETCH_SITE),
+            ])
+        });
+        Rejection {
+            reason,
+            vary: Some(Vary::ENFORCE),
+            log,
+            request: true,
+        }
+    }
+
     fn from_source(
         policy: &str,
         reason: Reason,
@@ -1316,9 +1352,7 @@ impl Rejection {
         let log = tracing::enabled!(target: "cors_runtime", tracing::Level::DEBUG).then(|| {
             Box::new([
                 policy.to_owned(),
-                route
-                    .get()
-                    .map_or_else(String::new, |r| r.as_str().to_owned()),
+                route.get().map_or_else(String::new, str::to_owned),
                 detail.map(|d| Escaped(d).to_string()).unwrap_or_default(),
                 source.log_field(&header::ORIGIN),
                 source.log_field(&header::ACCESS_CONTROL_REQUEST_METHOD),
@@ -1329,13 +1363,28 @@ impl Rejection {
             reason,
             vary: vary.copied(),
             log,
+            request: false,
         }
     }
 
     /// Logs the rejection and builds its response: 403, a short plain-text reason, no
     /// `Access-Control-*` header, and `Vary` naming what the answer depended on.
     pub(crate) fn into_response(self) -> Response {
-        if let Some(log) = &self.log {
+        if let (Some(log), true) = (&self.log, self.request) {
+            let [policy, route, refused, origin, method, site] = &**log;
+            tracing::debug!(
+                target: "cors_runtime",
+                policy = policy.as_str(),
+                route = route.as_str(),
+                reason = self.reason.key(),
+                refused = %refused,
+                origin = %origin,
+                method = %method,
+                sec_fetch_site = %site,
+                "{}",
+                self.reason.text()
+            );
+        } else if let Some(log) = &self.log {
             let [policy, route, refused, origin, method, headers] = &**log;
             tracing::debug!(
                 target: "cors_runtime",
@@ -1455,7 +1504,7 @@ impl Decision {
 #[derive(Debug)]
 pub(crate) struct Refused {
     origin: HeaderValue,
-    route: Option<MatchedPath>,
+    route: Option<Box<str>>,
 }
 
 #[cfg(test)]
@@ -1488,7 +1537,7 @@ mod tests {
         let headers = map(headers);
         let decision = policy.actual(&headers, Ctx::default());
         policy
-            .enforce(&headers, &decision, RouteOf::Unknown)
+            .enforce(&Method::GET, &headers, &decision, RouteOf::Unknown)
             .map(|rejection| rejection.reason.key())
     }
 
@@ -1602,7 +1651,12 @@ mod tests {
             ("sec-fetch-dest", "image"),
         ]);
         let refusal = policy
-            .enforce(&headers, &Decision::default(), RouteOf::Unknown)
+            .enforce(
+                &Method::GET,
+                &headers,
+                &Decision::default(),
+                RouteOf::Unknown,
+            )
             .unwrap()
             .into_response();
         assert_eq!(refusal.status(), StatusCode::FORBIDDEN);

@@ -95,19 +95,6 @@ pub(crate) fn inner_cors_headers(route: Option<&str>, policy: Option<&str>) {
     }
 }
 
-/// A request matched a route the router never recorded.
-pub(crate) fn unknown_route(route: &str) {
-    if first_time(format!("unknown\0{route}")) {
-        tracing::error!(
-            target: "cors_runtime",
-            route,
-            "route `{route}` is not known to its `CorsRouter`, so no CORS policy applies to it; \
-             was the router converted with `into_router()` and then nested or merged? Nest or \
-             merge the `CorsRouter` itself"
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

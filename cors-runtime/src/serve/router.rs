@@ -24,7 +24,7 @@ use tower_service::Service;
 use super::{
     inventory::{Inventory, Row as InventoryRow, Source as PolicySource},
     method_router::{CorsMethodRouter, Mount},
-    service::{Cors, Source},
+    service::{Cors, ResponseFuture, Source},
     table::{nested_path, Mounted, RouteCors, Scope, Table},
 };
 use crate::{origin::OriginCheckFuture, CorsLayer, Policy};
@@ -60,9 +60,9 @@ struct ScopeRecord {
 ///
 /// It has axum's `Router` API (`route`, `nest`, `merge`, `layer`, `route_layer`, `fallback`,
 /// `with_state`, ...) and records, for each route, the `#[cors]` handlers `with_cors!` mounted
-/// and the group policies ([`CorsLayer`]s) given to `layer`/`route_layer`. When it is served
-/// (or converted with [`into_router`](CorsRouter::into_router)), one CORS layer goes around
-/// every route, outside all the middleware you added, and:
+/// and the group policies ([`CorsLayer`]s) given to `layer`/`route_layer`. When it is served,
+/// its CORS layer stands in front of the routing, outside all the middleware you added, matches
+/// the request's path against the routes as axum does, and:
 ///
 /// - answers each preflight with the most specific policy for the route and the requested
 ///   method: the `with_cors!` handler's, else the innermost group's; no handler and no
@@ -129,8 +129,8 @@ pub struct CorsRouter<S = ()> {
     /// Whether the fallback is the user's (axum's merge keeps a custom one).
     custom_fallback: bool,
     fallback: Vec<Arc<Policy>>,
-    /// The finished router, built when first served.
-    ready: Arc<OnceLock<Router>>,
+    /// The finished service, built when first served.
+    ready: Arc<OnceLock<Cors<Router>>>,
 }
 
 impl<S> Clone for CorsRouter<S> {
@@ -692,11 +692,13 @@ fn warn_enforce_overridden<S>(route: &RouteRecord<S>) {
 }
 
 impl CorsRouter<()> {
-    /// The finished axum [`Router`]: the routes, with the CORS layer outside all their
-    /// middleware.
+    /// The finished app as an axum [`Router`], for a tool or framework that wants one (or to
+    /// nest or merge it into an axum `Router`): the routes, behind the CORS layer.
     ///
     /// Add no middleware to the returned router: it would run before the CORS layer and see
     /// preflights (an authentication check would refuse them). Add it to the `CorsRouter`.
+    /// Serving the `CorsRouter` itself (`axum::serve(listener, app)`) saves the two
+    /// allocations per request of the router this returns (axum boxes its fallback).
     ///
     /// ```
     /// use axum::routing::get;
@@ -706,18 +708,12 @@ impl CorsRouter<()> {
     /// pub struct Api;
     ///
     /// # async fn list_tasks() {}
-    /// # async fn serve() -> std::io::Result<()> {
     /// let app = CorsRouter::new().route("/tasks", get(list_tasks)).layer(Api::layer());
-    /// let router: axum::Router = app.into_router();
-    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// axum::serve(listener, router).await
-    /// # }
+    /// let router: axum::Router = axum::Router::new().nest("/v1", app.into_router());
+    /// # drop(router);
     /// ```
     pub fn into_router(self) -> Router {
-        let table = self.table();
-        self.inner.layer(RouterLayer {
-            source: Source::Table(Arc::new(table)),
-        })
+        Router::new().fallback_service(self.into_service())
     }
 
     /// The finished router as a make-service, as axum's [`Router::into_make_service`].
@@ -734,10 +730,24 @@ impl CorsRouter<()> {
         self.into_router().into_make_service_with_connect_info()
     }
 
+    /// The routes behind the CORS layer: what serves each request.
+    fn into_service(self) -> Cors<Router> {
+        let table = self.table();
+        Cors::new(self.inner, Source::Table(Arc::new(table)))
+    }
+
     fn table(&self) -> Table {
-        let mut table = Table::default();
+        let mut matcher = matchit::Router::new();
+        let mut routes = Vec::with_capacity(self.routes.len());
         for route in &self.routes {
             warn_enforce_overridden(route);
+            if let Err(error) = matcher.insert(route.path.as_str(), routes.len()) {
+                // axum accepted the path with the same matcher: this would be a bug here.
+                panic!(
+                    "CorsRouter cannot mirror axum's route `{}`: {error}; please report this",
+                    route.path
+                );
+            }
             let handlers = route
                 .mounts
                 .iter()
@@ -750,55 +760,65 @@ impl CorsRouter<()> {
                     }
                 })
                 .collect();
-            table.routes.insert(
-                route.path.as_str().into(),
-                RouteCors {
-                    handlers,
-                    groups: route.groups.clone().into(),
-                },
-            );
+            routes.push(RouteCors {
+                path: route.path.as_str().into(),
+                handlers,
+                groups: route.groups.clone().into(),
+            });
         }
-        let scopes = |records: &[ScopeRecord]| {
-            let mut scopes: Vec<Scope> = records
-                .iter()
-                .map(|r| Scope {
-                    prefix: r.prefix.as_str().into(),
-                    groups: r.groups.clone().into(),
-                })
-                .collect();
-            // Longest prefix first; among equal prefixes, the last recorded (axum keeps the
-            // last nested fallback).
-            scopes.reverse();
-            scopes.sort_by_key(|s| std::cmp::Reverse(s.prefix.len()));
-            scopes
-        };
-        table.matched = scopes(&self.matched);
-        table.unmatched = scopes(&self.unmatched);
-        if let Some(first) = self.merged.first() {
-            let fingerprints = |groups: &Vec<Arc<Policy>>| {
-                groups.iter().map(|p| p.fingerprint()).collect::<Vec<_>>()
-            };
-            if self
-                .merged
-                .iter()
-                .any(|g| fingerprints(g) != fingerprints(first))
-            {
-                panic!(
-                    "two axum Routers merged into this CorsRouter are covered by different CORS \
-                     group policies, and a request cannot be told apart by the router it came \
-                     from; turn each into a CorsRouter (`CorsRouter::from(router)`) and apply its \
-                     policy there, or apply the policies after merging"
-                );
+        let mut scopes: Vec<Scope> = Vec::new();
+        // The last recorded first among equal prefixes (axum keeps the last nested fallback).
+        for record in self.matched.iter().chain(&self.unmatched).rev() {
+            if !scopes.iter().any(|s| *s.prefix == *record.prefix) {
+                scopes.push(Scope {
+                    prefix: record.prefix.as_str().into(),
+                    groups: record.groups.clone().into(),
+                });
             }
-            table.merged = Some(first.clone().into());
         }
-        table.fallback = self.fallback.clone().into();
-        table
+        scopes.sort_by_key(|s| std::cmp::Reverse(s.prefix.len()));
+        Table {
+            matcher,
+            routes,
+            scopes,
+            unmatched: self.unmatched_coverage().into(),
+        }
     }
 
-    fn ready(&self) -> Router {
+    /// What covers the paths no route matches: the fallback's groups, or those of the merged
+    /// axum routers, whose routes a path cannot tell from unmatched paths.
+    fn unmatched_coverage(&self) -> Vec<Arc<Policy>> {
+        let fingerprints =
+            |groups: &[Arc<Policy>]| groups.iter().map(|p| p.fingerprint()).collect::<Vec<_>>();
+        let Some(first) = self.merged.first() else {
+            return self.fallback.clone();
+        };
+        if self
+            .merged
+            .iter()
+            .any(|g| fingerprints(g) != fingerprints(first))
+        {
+            panic!(
+                "two axum Routers merged into this CorsRouter are covered by different CORS \
+                 group policies, and a request cannot be told apart by the router it came \
+                 from; turn each into a CorsRouter (`CorsRouter::from(router)`) and nest it \
+                 under its own prefix, or apply the policies after merging"
+            );
+        }
+        if fingerprints(first) != fingerprints(&self.fallback) {
+            tracing::warn!(
+                target: "cors_runtime",
+                "the routes of an axum Router merged into a CorsRouter cannot be told apart \
+                 from paths no route matches: the group policies covering the merged router \
+                 also answer for those paths; nest it under its own prefix to keep them apart"
+            );
+        }
+        first.clone()
+    }
+
+    fn ready(&self) -> Cors<Router> {
         self.ready
-            .get_or_init(|| self.clone().into_router())
+            .get_or_init(|| self.clone().into_service())
             .clone()
     }
 }
@@ -813,14 +833,14 @@ where
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = RouteFuture<Infallible>;
+    type Future = ResponseFuture<RouteFuture<Infallible>>;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
-        self.ready().call(req)
+        self.ready().call(req.map(axum::body::Body::new))
     }
 }
 
@@ -830,9 +850,9 @@ impl<L> Service<axum::serve::IncomingStream<'_, L>> for CorsRouter<()>
 where
     L: axum::serve::Listener,
 {
-    type Response = Router;
+    type Response = Cors<Router>;
     type Error = Infallible;
-    type Future = std::future::Ready<Result<Router, Infallible>>;
+    type Future = std::future::Ready<Result<Cors<Router>, Infallible>>;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         Poll::Ready(Ok(()))
@@ -840,19 +860,5 @@ where
 
     fn call(&mut self, _stream: axum::serve::IncomingStream<'_, L>) -> Self::Future {
         std::future::ready(Ok(self.ready()))
-    }
-}
-
-/// The layer `into_router` puts around every route.
-#[derive(Clone)]
-struct RouterLayer {
-    source: Source,
-}
-
-impl<S> Layer<S> for RouterLayer {
-    type Service = Cors<S>;
-
-    fn layer(&self, inner: S) -> Cors<S> {
-        Cors::new(inner, self.source.clone())
     }
 }

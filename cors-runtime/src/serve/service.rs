@@ -54,9 +54,44 @@ impl Source {
     fn resolve<'a>(&'a self, req: &Request, method: &[u8]) -> Target<'a> {
         match self {
             Source::Policy(policy) => Target::of(policy),
-            Source::Table(table) => table.resolve(req, method),
+            Source::Table(table) => table.resolve(req.uri().path(), method),
         }
     }
+}
+
+/// The route a request matched, kept for log lines: the pattern a `CorsRouter` matched, or
+/// axum's `MatchedPath` (a `CorsLayer` inside a router).
+#[derive(Clone, Debug)]
+enum RouteName {
+    Known(Arc<str>),
+    Matched(MatchedPath),
+}
+
+impl RouteName {
+    fn of(target: &Target<'_>, req: &Request) -> Option<RouteName> {
+        match target.route {
+            Some(path) => Some(RouteName::Known(path.clone())),
+            None => req
+                .extensions()
+                .get::<MatchedPath>()
+                .cloned()
+                .map(RouteName::Matched),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            RouteName::Known(path) => path,
+            RouteName::Matched(path) => path.as_str(),
+        }
+    }
+}
+
+/// The route of a log line.
+fn route_of(route: &Option<RouteName>) -> RouteOf<'_> {
+    route
+        .as_ref()
+        .map_or(RouteOf::Unknown, |r| RouteOf::Name(r.as_str()))
 }
 
 /// The service of a [`CorsLayer`](crate::CorsLayer) (and of the layer a
@@ -202,13 +237,14 @@ where
         let target = self
             .source
             .resolve(&req, method.map_or(&[][..], HeaderValue::as_bytes));
+        let route = RouteName::of(&target, &req);
         let Some(policy) = target.policy else {
             let rejection = Rejection::new(
                 "",
                 target.miss,
                 method.map(HeaderValue::as_bytes),
                 headers,
-                RouteOf::Extensions(req.extensions()),
+                route_of(&route),
                 None,
             );
             return ResponseFuture::ready(rejection.into_response());
@@ -220,7 +256,11 @@ where
                 gate: Gate::Ready { response: None },
                 pending: Some(Box::new(Pending {
                     check,
-                    kind: PendingKind::Preflight { parts, policy },
+                    kind: PendingKind::Preflight {
+                        parts,
+                        policy,
+                        route,
+                    },
                 })),
                 serving: None,
             };
@@ -229,14 +269,14 @@ where
             let (parts, _) = req.into_parts();
             let ctx = Ctx {
                 parts: Some(&parts),
-                route: RouteOf::Extensions(&parts.extensions),
+                route: route_of(&route),
                 resolved: None,
             };
             policy.preflight(&parts.headers, ctx)
         } else {
             let ctx = Ctx {
                 parts: None,
-                route: RouteOf::Extensions(req.extensions()),
+                route: route_of(&route),
                 resolved: None,
             };
             policy.preflight_with(origin, method, headers, ctx)
@@ -254,7 +294,7 @@ where
             handler: target.handler,
             stray: None,
         };
-        let route = req.extensions().get::<MatchedPath>().cloned();
+        let route = RouteName::of(&target, &req);
         let Some(policy) = policy else {
             let unmounted = (!target.unmounted.is_empty()).then(|| {
                 Unmounted::decide(target.unmounted.iter().map(|m| &*m.policy), req.headers())
@@ -271,9 +311,10 @@ where
             // What `enforce` answers if the check refuses the origin, decided now while the
             // request's headers are at hand.
             let refusal = policy.enforce(
+                req.method(),
                 req.headers(),
                 &Decision::default(),
-                RouteOf::Extensions(req.extensions()),
+                route_of(&route),
             );
             let pending = Pending {
                 check,
@@ -292,7 +333,7 @@ where
             let (parts, body) = req.into_parts();
             let ctx = Ctx {
                 parts: Some(&parts),
-                route: RouteOf::Extensions(&parts.extensions),
+                route: route_of(&route),
                 resolved: None,
             };
             let decision = policy.actual(&parts.headers, ctx);
@@ -300,16 +341,14 @@ where
         } else {
             let ctx = Ctx {
                 parts: None,
-                route: RouteOf::Extensions(req.extensions()),
+                route: route_of(&route),
                 resolved: None,
             };
             (policy.actual(req.headers(), ctx), req)
         };
-        if let Some(refusal) = policy.enforce(
-            req.headers(),
-            &decision,
-            RouteOf::Extensions(req.extensions()),
-        ) {
+        if let Some(refusal) =
+            policy.enforce(req.method(), req.headers(), &decision, route_of(&route))
+        {
             // `enforce`: refused before anything inside runs.
             return ResponseFuture {
                 gate: Gate::Refused {
@@ -328,7 +367,7 @@ where
         frame: Frame,
         policy: Option<Arc<Policy>>,
         decision: Decision,
-        route: Option<MatchedPath>,
+        route: Option<RouteName>,
         pending: Option<Box<Pending>>,
     ) -> ResponseFuture<S::Future> {
         let (future, left) = frame::within(frame, || self.inner.call(req));
@@ -355,8 +394,8 @@ where
         let mine = target.policy.map_or(0, |p| p.fingerprint());
         if mine != outer.policy {
             let name = target.policy.map_or("CorsRouter", |p| p.name());
-            let route = req.extensions().get::<MatchedPath>();
-            misuse::nested_layer(name, route.map(MatchedPath::as_str));
+            let route = RouteName::of(&target, &req);
+            misuse::nested_layer(name, route.as_ref().map(RouteName::as_str));
         }
         ResponseFuture {
             gate: Gate::Open {
@@ -384,7 +423,11 @@ struct Pending {
 
 enum PendingKind {
     /// The preflight, kept whole (it is never passed on): answered when the check resolves.
-    Preflight { parts: Parts, policy: Arc<Policy> },
+    Preflight {
+        parts: Parts,
+        policy: Arc<Policy>,
+        route: Option<RouteName>,
+    },
     /// An actual request's origin, and the `enforce` refusal sent instead of its response if
     /// the check says no (the inner future is then dropped unpolled).
     Actual {
@@ -398,14 +441,14 @@ struct Serving {
     frame: Frame,
     policy: Option<Arc<Policy>>,
     decision: Decision,
-    route: Option<MatchedPath>,
+    route: Option<RouteName>,
     /// A method the route's handlers do not serve: who may read its `405`.
     unmounted: Option<Unmounted>,
 }
 
 impl Serving {
     fn route(&self) -> Option<&str> {
-        self.route.as_ref().map(MatchedPath::as_str)
+        self.route.as_ref().map(RouteName::as_str)
     }
 
     fn report_stray(&self, left: Frame) {
@@ -519,10 +562,14 @@ where
             let allowed = ready!(pending.check.as_mut().poll(cx));
             if let Some(pending) = this.pending.take() {
                 match pending.kind {
-                    PendingKind::Preflight { parts, policy } => {
+                    PendingKind::Preflight {
+                        parts,
+                        policy,
+                        route,
+                    } => {
                         let ctx = Ctx {
                             parts: None,
-                            route: RouteOf::Extensions(&parts.extensions),
+                            route: route_of(&route),
                             resolved: Some(allowed),
                         };
                         let answer = policy
@@ -535,10 +582,7 @@ where
                             if let Some(policy) = &serving.policy {
                                 let ctx = Ctx {
                                     parts: None,
-                                    route: serving
-                                        .route
-                                        .as_ref()
-                                        .map_or(RouteOf::Unknown, RouteOf::Path),
+                                    route: route_of(&serving.route),
                                     resolved: Some(allowed),
                                 };
                                 serving.decision = policy.actual_for(&origin, ctx);

@@ -1,13 +1,13 @@
 //! Which policy applies to a request: the table a [`CorsRouter`](crate::CorsRouter) records
-//! while the app is built, looked up with axum's [`MatchedPath`] (or, for a request no route
-//! matched, its path).
+//! while the app is built, looked up by the request's path before axum routes it.
 //!
-//! Precedence, most specific first: the `with_cors!` handler mounted for the method, then the
-//! group policies covering the route, innermost (applied first) first.
+//! The route patterns go into a `matchit` router, the matcher axum itself uses, with the same
+//! paths axum was given (nest prefixes joined as axum joins them), so a path matches here the
+//! route it matches in axum. Precedence, most specific first: the `with_cors!` handler mounted
+//! for the method, then the group policies covering the route, innermost (applied first) first.
 
-use std::{any::TypeId, collections::HashMap, sync::Arc};
+use std::{any::TypeId, sync::Arc};
 
-use axum::extract::{MatchedPath, NestedPath, Request};
 use http::Method;
 
 use crate::{policy::Reason, Policy};
@@ -27,6 +27,8 @@ pub(crate) struct Mounted {
 /// What the table knows about one route.
 #[derive(Debug)]
 pub(crate) struct RouteCors {
+    /// The route pattern, for logs.
+    pub(crate) path: Arc<str>,
     pub(crate) handlers: Box<[Mounted]>,
     pub(crate) groups: Coverage,
 }
@@ -40,19 +42,26 @@ pub(crate) struct Scope {
 }
 
 /// Everything a `CorsRouter` recorded, ready for lookups.
-#[derive(Debug, Default)]
 pub(crate) struct Table {
-    pub(crate) routes: HashMap<Box<str>, RouteCors>,
-    /// Prefixes of routes with a `MatchedPath` the router did not record (nested axum
-    /// routers, the exact paths of a nested service), longest first.
-    pub(crate) matched: Vec<Scope>,
-    /// Routes of merged axum routers (no prefix to tell them by).
-    pub(crate) merged: Option<Coverage>,
-    /// Prefixes for requests without a `MatchedPath` (nested services, nested routers'
-    /// fallbacks), longest first.
-    pub(crate) unmatched: Vec<Scope>,
-    /// The router's fallback.
-    pub(crate) fallback: Coverage,
+    /// Route pattern to index in `routes`.
+    pub(crate) matcher: matchit::Router<usize>,
+    pub(crate) routes: Vec<RouteCors>,
+    /// Paths under a prefix the router cannot see inside (nested axum routers and services,
+    /// nested routers' fallbacks), longest first.
+    pub(crate) scopes: Vec<Scope>,
+    /// Every other path: the router's 404s (and the routes of merged axum routers, which a
+    /// path cannot tell from them).
+    pub(crate) unmatched: Coverage,
+}
+
+impl std::fmt::Debug for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table")
+            .field("routes", &self.routes)
+            .field("scopes", &self.scopes)
+            .field("unmatched", &self.unmatched)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The policy for one request (or, for a preflight, its requested method).
@@ -66,6 +75,8 @@ pub(crate) struct Target<'a> {
     /// For a method the route's `with_cors!` handlers do not serve (and no group covers): those
     /// handlers, whose policies decide who may read the `405`.
     pub(crate) unmounted: &'a [Mounted],
+    /// The route pattern the path matched, if the router knows it.
+    pub(crate) route: Option<&'a Arc<str>>,
 }
 
 impl<'a> Target<'a> {
@@ -75,6 +86,7 @@ impl<'a> Target<'a> {
             handler: None,
             miss: Reason::NoPolicy,
             unmounted: &[],
+            route: None,
         }
     }
 
@@ -84,48 +96,22 @@ impl<'a> Target<'a> {
             handler: None,
             miss: Reason::NoPolicy,
             unmounted: &[],
+            route: None,
         }
     }
 }
 
 impl Table {
-    /// The policy for `method` on the route `req` matched.
-    pub(crate) fn resolve<'a>(&'a self, req: &Request, method: &[u8]) -> Target<'a> {
-        let Some(matched) = req.extensions().get::<MatchedPath>() else {
-            let path = req.uri().path();
-            return match longest(&self.unmatched, path) {
-                Some(scope) => Target::groups(&scope.groups),
-                None => Target::groups(&self.fallback),
-            };
-        };
-        let path = matched.as_str();
-        if let Some(route) = self.route(path, req) {
-            return route.resolve(method);
+    /// The policy for `method` on the route that `path` (the request's, as axum sees it)
+    /// matches.
+    pub(crate) fn resolve<'a>(&'a self, path: &str, method: &[u8]) -> Target<'a> {
+        if let Ok(found) = self.matcher.at(path) {
+            return self.routes[*found.value].resolve(method);
         }
-        if let Some(scope) = longest(&self.matched, path) {
-            return Target::groups(&scope.groups);
+        match longest(&self.scopes, path) {
+            Some(scope) => Target::groups(&scope.groups),
+            None => Target::groups(&self.unmatched),
         }
-        if let Some(merged) = &self.merged {
-            return Target::groups(merged);
-        }
-        super::misuse::unknown_route(path);
-        Target::groups(&[])
-    }
-
-    fn route(&self, path: &str, req: &Request) -> Option<&RouteCors> {
-        if let Some(route) = self.routes.get(path) {
-            return Some(route);
-        }
-        // Converted with `into_router()`, then nested in an axum router: the matched path has
-        // the outer prefix, which axum's `NestedPath` names.
-        let prefix = req.extensions().get::<NestedPath>()?.as_str();
-        let inner = path.strip_prefix(prefix)?;
-        let inner = match inner {
-            "" => "/".to_owned(),
-            rest if prefix.ends_with('/') => format!("/{rest}"),
-            rest => rest.to_owned(),
-        };
-        self.routes.get(inner.as_str())
     }
 }
 
@@ -141,6 +127,7 @@ impl RouteCors {
                 handler: Some(mounted.handler),
                 miss: Reason::NoHandler,
                 unmounted: &[],
+                route: Some(&self.path),
             };
         }
         Target {
@@ -156,6 +143,7 @@ impl RouteCors {
             } else {
                 &[]
             },
+            route: Some(&self.path),
         }
     }
 }
