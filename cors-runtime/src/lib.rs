@@ -13,6 +13,7 @@ extern crate self as cors_runtime;
 
 mod builder;
 mod bypass;
+mod check;
 mod headers;
 mod layer;
 mod origin;
@@ -20,7 +21,6 @@ mod origin;
 mod origin_props;
 mod policy;
 mod route;
-mod rules;
 mod spec;
 mod state;
 
