@@ -39,4 +39,4 @@ mod suffix;
 
 pub use input::{check, check_disable, Input, Names, Origins};
 pub use problem::{Entry, Key, Kind, Problem, Syntax};
-pub use suffix::is_public_suffix;
+pub use suffix::{is_public_suffix, wildcard_covers_public_suffix};

@@ -12,7 +12,7 @@ use crate::{
     host,
     problem::{Kind, Problem as Reported, Syntax},
     shape::ListFacts,
-    suffix::is_public_suffix,
+    suffix::wildcard_covers_public_suffix,
     Key,
 };
 
@@ -37,8 +37,8 @@ pub struct Origin {
     /// The scheme is not https and the host is not loopback (`localhost`, `*.localhost`,
     /// 127.0.0.0/8, `[::1]`).
     pub insecure: bool,
-    /// A `Subdomains` pattern whose domain (after `*.`) is a public suffix (`*.com`,
-    /// `*.co.uk`, `*.github.io`): refused whatever the flags.
+    /// A `Subdomains` pattern that covers sites under a public suffix (`*.com`, `*.co.uk`,
+    /// `*.github.io`, `*.sch.uk`): refused whatever the flags.
     pub public_suffix_wildcard: bool,
 }
 
@@ -569,7 +569,11 @@ fn check_domain_or_ipv4(
         host == "localhost" || host.ends_with(".localhost") || ipv4.is_some_and(|a| a[0] == 127);
     let insecure = !secure && !loopback;
     Ok(match wildcard {
-        Some(domain) => checked(OriginKind::Subdomains, insecure, is_public_suffix(domain)),
+        Some(domain) => checked(
+            OriginKind::Subdomains,
+            insecure,
+            wildcard_covers_public_suffix(domain),
+        ),
         None => checked(OriginKind::Exact, insecure, false),
     })
 }

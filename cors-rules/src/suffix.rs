@@ -23,6 +23,18 @@ pub fn is_public_suffix(domain: &str) -> bool {
     }
 }
 
+/// Does the pattern `*.domain` cover a site under a public suffix: is `domain` a public suffix,
+/// or is every name directly under it one (a wildcard rule, `*.sch.uk`, `*.kawasaki.jp`)?
+///
+/// The list cannot say whether some deeper name is a suffix without one (it has
+/// `s3.amazonaws.com` but not `amazonaws.com`), so `*.amazonaws.com` passes: a limit of the
+/// list's lookup, not a judgement.
+pub fn wildcard_covers_public_suffix(domain: &str) -> bool {
+    // No exception rule names this label, so it stands for "any name" under `domain`.
+    const PROBE: &str = "cors-rules-probe";
+    is_public_suffix(domain) || is_public_suffix(&format!("{PROBE}.{domain}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,6 +53,31 @@ mod tests {
         ] {
             assert!(is_public_suffix(domain), "{domain}");
         }
+    }
+
+    #[test]
+    fn wildcards_over_wildcard_rules_are_caught() {
+        for domain in [
+            "sch.uk",
+            "school.sch.uk",
+            "kawasaki.jp",
+            "com",
+            "github.io",
+            "s3.amazonaws.com",
+        ] {
+            assert!(wildcard_covers_public_suffix(domain), "{domain}");
+        }
+        for domain in [
+            "example.com",
+            "web.school.sch.uk",
+            "me.github.io",
+            "localhost",
+            "www.ck",
+        ] {
+            assert!(!wildcard_covers_public_suffix(domain), "{domain}");
+        }
+        // The lookup's limit, kept visible: no rule names `amazonaws.com` itself.
+        assert!(!wildcard_covers_public_suffix("amazonaws.com"));
     }
 
     #[test]

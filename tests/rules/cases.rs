@@ -116,6 +116,15 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
+        name: "wildcards over a wildcard rule of the list",
+        origins: Given::List(&["https://*.sch.uk", "https://*.kawasaki.jp", "https://*.web.school.sch.uk"]),
+        problems: &[
+            ("origins", Some(0), "PublicSuffixPattern"),
+            ("origins", Some(1), "PublicSuffixPattern"),
+        ],
+        ..BASE
+    },
+    Case {
         name: "origin grammar",
         origins: Given::List(&["https://app.example.com/", "HTTPS://B.example", "https://a_b.example", "ftp://x"]),
         problems: &[
