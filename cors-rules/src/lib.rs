@@ -29,6 +29,7 @@
 //! ```
 #![doc(test(attr(deny(warnings))))]
 
+mod authority;
 mod host;
 mod input;
 pub mod names;
