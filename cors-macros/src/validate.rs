@@ -136,46 +136,24 @@ pub(crate) fn attr(attr: Attr, args: &AttrArgs, errors: &mut Errors) -> Spec {
     // An unknown or unparsable argument may be a misspelled `origins`: do not guess.
     let origins_unknown = spec.policy.is_some() || !(all_known && complete) || disabled;
     let problems = rules(&spec, &read, origins_arg.is_some(), origins_unknown);
-    let mut failed: Vec<Key> = Vec::new();
     for problem in problems {
         // `disable` makes the rules between keys moot: only "has no effect" is reported.
-        if disabled && matches!(problem.kind, Kind::Conflict(_)) {
-            continue;
+        if !(disabled && matches!(problem.kind, Kind::Conflict(_))) {
+            report(attr, &problem, &args, &read, errors);
         }
-        failed.push(problem.key);
-        report(attr, &problem, &args, &read, errors);
     }
     if disabled {
         let given: Vec<Key> = args.iter().filter_map(|a| key_of(&a.key)).collect();
         for problem in cors_rules::check_disable(&given) {
             report(attr, &problem, &args, &read, errors);
         }
-        return spec;
     }
-    // A key with a problem keeps no value: the stub is emitted instead.
-    if failed.contains(&Key::Origins) {
-        spec.origins = None;
-    }
+    // After any problem the caller emits the stub spec, so values here need not be cleared.
     if let Some(OriginsSpec::List(list)) = &spec.origins {
         spec.facts = Some(cors_rules::origin::list_facts(list, Syntax::Cors));
     }
-    for (key, names) in [
-        (Key::Methods, &mut spec.methods),
-        (Key::Headers, &mut spec.headers),
-        (Key::Expose, &mut spec.expose),
-    ] {
-        if failed.contains(&key) {
-            *names = None;
-        }
-    }
-    spec.max_age = read
-        .max_age
-        .filter(|_| !failed.contains(&Key::MaxAge))
-        .and_then(|n| u32::try_from(n).ok());
-    spec.preflight_status = read
-        .preflight_status
-        .filter(|_| !failed.contains(&Key::PreflightStatus))
-        .and_then(|n| u16::try_from(n).ok());
+    spec.max_age = read.max_age.and_then(|n| u32::try_from(n).ok());
+    spec.preflight_status = read.preflight_status.and_then(|n| u16::try_from(n).ok());
     spec
 }
 
