@@ -22,9 +22,8 @@ use axum::{
     body::Body,
     http::{Request, Response},
     routing::get,
-    Router,
 };
-use cors_runtime::{cors, cors_policy, policy_of, with_cors};
+use cors_runtime::{cors, cors_policy, policy_of, with_cors, CorsRouter};
 use tower::ServiceExt;
 use tracing_subscriber::EnvFilter;
 
@@ -44,14 +43,13 @@ async fn report() -> &'static str {
     "report"
 }
 
-fn app() -> Router {
-    Router::new()
+fn app() -> CorsRouter {
+    let reports = CorsRouter::new()
+        .route("/{year}", get(report))
+        .layer(Reports::layer());
+    CorsRouter::new()
         .route("/tasks/{id}", with_cors!(put(update_task)))
-        .merge(
-            Router::new()
-                .route("/reports/{year}", get(report))
-                .layer(Reports::layer()),
-        )
+        .nest("/reports", reports)
 }
 
 fn show(what: &str, response: &Response<Body>) {

@@ -21,7 +21,7 @@ use axum::{
     routing::get,
     Json, Router,
 };
-use cors_runtime::{cors, cors_policy, with_cors};
+use cors_runtime::{cors, cors_policy, with_cors, CorsRouter};
 use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -155,36 +155,31 @@ async fn admin_stats(State(store): State<Store>, headers: HeaderMap) -> Response
 // --- Routers ----------------------------------------------------------------------------
 
 fn api(store: Store) -> Router {
-    // The recommended set-up for authenticated routes, in this order:
-    // 1. `route_layer(auth)` wraps the routes above it (unknown paths stay 404, not 401);
-    // 2. `layer(AuthPolicy::layer())` comes after it, so the policy sits *outside* the auth
-    //    check. Preflights carry no credentials, so the auth check would refuse them; the
-    //    policy layer answers them whatever the auth check says. The auth check's 401s get
-    //    CORS headers too, so the page can read them. In the other order, every preflight
-    //    fails with a 401 and the browser reports a CORS error.
-    let tasks: Router<Store> = Router::new()
+    // Handler policies with middleware auth: the bearer check wraps the routes above it, and
+    // the `CorsRouter` answers their preflights before it runs (preflights carry no
+    // credentials, so the check would refuse them) and adds the handlers' CORS headers to its
+    // 401s, so the page can read them. The order of the calls does not matter.
+    let tasks = CorsRouter::new()
         .route("/", with_cors!(get(list_tasks).post(create_task)))
         .route("/{id}", with_cors!(put(update_task).delete(delete_task)))
-        .route_layer(middleware::from_fn(require_bearer))
-        .layer(AuthPolicy::layer());
+        .route_layer(middleware::from_fn(require_bearer));
 
-    let public: Router<Store> = Router::new()
+    // Plain axum handlers; the group policy covers the routes added before it.
+    let public = CorsRouter::new()
         .route("/health", get(health))
         .route("/tasks/count", get(task_count))
         .layer(PublicPolicy::layer());
 
-    let admin: Router<Store> = Router::new()
+    let admin = CorsRouter::new()
         .route("/stats", get(admin_stats))
         .layer(AdminPolicy::layer());
 
-    // Each group is nested under its own prefix. (`Router::layer` also wraps the router's
-    // fallback, and `merge` would hand that fallback to the whole app: the policy would then
-    // answer for every unknown path.)
-    Router::new()
+    CorsRouter::new()
         .nest("/tasks", tasks)
         .nest("/public", public)
         .nest("/admin", admin)
         .with_state(store)
+        .into_router()
 }
 
 /// The page, told where the API is.

@@ -10,10 +10,10 @@ use axum::{
     http::{header, HeaderValue, Request, StatusCode},
     response::IntoResponse,
     routing::{get, post},
-    Json, Router,
+    Json,
 };
 use common::{actual, plain, send, send_request, Hits, APP, EVIL};
-use cors_runtime::{cors, cors_policy, with_cors};
+use cors_runtime::{cors, cors_policy, with_cors, CorsRouter};
 use serde::Deserialize;
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -71,8 +71,8 @@ async fn panicking(State(hits): State<Hits>) -> &'static str {
 struct Group;
 
 /// Every handler with its own policy.
-fn handler_app(hits: &Hits) -> Router {
-    Router::new()
+fn handler_app(hits: &Hits) -> CorsRouter {
+    CorsRouter::new()
         .route("/show", with_cors!(get(show)))
         .route("/vary-encoding", with_cors!(get(vary_encoding)))
         .route("/vary-origin", with_cors!(get(vary_origin)))
@@ -84,8 +84,8 @@ fn handler_app(hits: &Hits) -> Router {
 }
 
 /// The same handlers as plain axum routes under the group policy.
-fn group_app(hits: &Hits) -> Router {
-    Router::new()
+fn group_app(hits: &Hits) -> CorsRouter {
+    CorsRouter::new()
         .route("/show", get(show))
         .route("/vary-encoding", get(vary_encoding))
         .route("/vary-origin", get(vary_origin))
@@ -100,7 +100,7 @@ fn group_app(hits: &Hits) -> Router {
 
 // --- checks shared by both set-ups ----------------------------------------------------------
 
-async fn check_allowed_origin_gets_cors_headers(app: Router, hits: &Hits) {
+async fn check_allowed_origin_gets_cors_headers(app: CorsRouter, hits: &Hits) {
     let reply = send(app, actual("GET", "/show", APP)).await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body_text(), "task");
@@ -121,27 +121,27 @@ async fn check_allowed_origin_gets_cors_headers(app: Router, hits: &Hits) {
     assert_eq!(hits.count(), 1);
 }
 
-async fn check_handler_vary_is_kept_and_origin_appended(app: Router) {
+async fn check_handler_vary_is_kept_and_origin_appended(app: CorsRouter) {
     let reply = send(app, actual("GET", "/vary-encoding", APP)).await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.allow_origin(), Some(APP));
     assert_eq!(reply.vary(), ["accept-encoding", "origin"]);
 }
 
-async fn check_vary_origin_set_by_the_handler_is_not_repeated(app: Router) {
+async fn check_vary_origin_set_by_the_handler_is_not_repeated(app: CorsRouter) {
     let reply = send(app, actual("GET", "/vary-origin", APP)).await;
     assert_eq!(reply.allow_origin(), Some(APP));
     assert_eq!(reply.vary(), ["origin"]);
     reply.assert_vary_has_no_duplicates();
 }
 
-async fn check_vary_star_is_left_alone(app: Router) {
+async fn check_vary_star_is_left_alone(app: CorsRouter) {
     let reply = send(app, actual("GET", "/vary-star", APP)).await;
     assert_eq!(reply.allow_origin(), Some(APP));
     assert_eq!(reply.vary(), ["*"]);
 }
 
-async fn check_extractor_rejection_keeps_cors_headers(app: Router, hits: &Hits) {
+async fn check_extractor_rejection_keeps_cors_headers(app: CorsRouter, hits: &Hits) {
     let bad_json = actual("POST", "/create", APP)
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from("{not json"))
@@ -173,7 +173,7 @@ async fn check_extractor_rejection_keeps_cors_headers(app: Router, hits: &Hits) 
     assert_eq!(reply.allow_origin(), Some(APP));
 }
 
-async fn check_handler_error_keeps_cors_headers(app: Router) {
+async fn check_handler_error_keeps_cors_headers(app: CorsRouter) {
     let reply = send(app, actual("GET", "/fail", APP)).await;
     assert_eq!(reply.status, 500);
     assert_eq!(reply.body_text(), "database unavailable");
@@ -185,7 +185,7 @@ async fn check_handler_error_keeps_cors_headers(app: Router) {
     reply.assert_vary_has(&["origin"]);
 }
 
-async fn check_handler_panic_is_500_with_cors_headers(app: Router, hits: &Hits) {
+async fn check_handler_panic_is_500_with_cors_headers(app: CorsRouter, hits: &Hits) {
     let reply = send(app, actual("GET", "/panic", APP)).await;
     assert_eq!(reply.status, 500);
     assert_eq!(reply.allow_origin(), Some(APP));
@@ -198,7 +198,7 @@ async fn check_handler_panic_is_500_with_cors_headers(app: Router, hits: &Hits) 
 }
 
 async fn check_disallowed_origin_gets_no_cors_headers_but_the_handler_runs(
-    app: Router,
+    app: CorsRouter,
     hits: &Hits,
 ) {
     let reply = send(app, actual("GET", "/show", EVIL)).await;
@@ -210,7 +210,10 @@ async fn check_disallowed_origin_gets_no_cors_headers_but_the_handler_runs(
     assert_eq!(hits.count(), 1);
 }
 
-async fn check_absent_origin_gets_no_cors_headers_but_the_handler_runs(app: Router, hits: &Hits) {
+async fn check_absent_origin_gets_no_cors_headers_but_the_handler_runs(
+    app: CorsRouter,
+    hits: &Hits,
+) {
     let reply = send(app, plain("GET", "/show")).await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body_text(), "task");
@@ -219,14 +222,14 @@ async fn check_absent_origin_gets_no_cors_headers_but_the_handler_runs(app: Rout
     assert_eq!(hits.count(), 1);
 }
 
-async fn check_several_origin_headers_get_no_cors_headers(app: Router, hits: &Hits) {
+async fn check_several_origin_headers_get_no_cors_headers(app: CorsRouter, hits: &Hits) {
     let reply = send(app, actual("GET", "/show", APP).header("origin", APP)).await;
     assert_eq!(reply.status, 200);
     reply.assert_no_cors_headers();
     assert_eq!(hits.count(), 1);
 }
 
-async fn check_hostile_origins_get_no_cors_headers(app: Router, hits: &Hits) {
+async fn check_hostile_origins_get_no_cors_headers(app: CorsRouter, hits: &Hits) {
     let mut request = plain("GET", "/show").body(Body::empty()).unwrap();
     request.headers_mut().insert(
         header::ORIGIN,
@@ -332,7 +335,7 @@ async fn public() -> &'static str {
 
 #[tokio::test]
 async fn any_origin_policy_answers_actual_requests_with_a_literal_star() {
-    let app = Router::new().route("/public", with_cors!(get(public)));
+    let app = CorsRouter::new().route("/public", with_cors!(get(public)));
     let reply = send(app, actual("GET", "/public", EVIL)).await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.allow_origin(), Some("*"));
@@ -351,7 +354,7 @@ async fn beta() -> &'static str {
 
 #[tokio::test]
 async fn predicate_origin_decides_actual_responses_from_the_request_head() {
-    let app = Router::new().route("/beta", with_cors!(get(beta)));
+    let app = CorsRouter::new().route("/beta", with_cors!(get(beta)));
     let reply = send(
         app.clone(),
         actual("GET", "/beta", "https://beta.example.org").header("x-beta", "1"),

@@ -33,9 +33,9 @@ use axum::{
     middleware::{self, Next},
     response::{IntoResponse, Redirect, Response},
     routing::{get, put},
-    Json, Router,
+    Json,
 };
-use cors_runtime::{cors, cors_policy, with_cors};
+use cors_runtime::{cors, cors_policy, with_cors, CorsRouter};
 use serde::Deserialize;
 use tokio::{
     net::TcpListener,
@@ -467,8 +467,8 @@ async fn count_options(
     next.run(request).await
 }
 
-fn api_router(preflights: Preflights) -> Router {
-    let handlers = Router::new()
+fn api_router(preflights: Preflights) -> axum::Router {
+    let handlers = CorsRouter::new()
         .route("/h/simple", with_cors!(get(h_simple)))
         .route("/h/expose", with_cors!(get(h_expose)))
         .route(
@@ -487,7 +487,7 @@ fn api_router(preflights: Preflights) -> Router {
         .route("/h/cached", with_cors!(put(h_cached)))
         .route("/h/uncached", with_cors!(put(h_uncached)));
 
-    let group = Router::new()
+    let group = CorsRouter::new()
         .route("/simple", get(simple))
         .route(
             "/tasks/{id}",
@@ -499,24 +499,27 @@ fn api_router(preflights: Preflights) -> Router {
         .layer(ApiGroup::layer());
 
     // The recommended order: authentication as a `route_layer`, the policy layer after it.
-    let auth_group = Router::new()
+    let auth_group = CorsRouter::new()
         .route("/session", get(me))
         .route("/secret", get(secret).put(secret))
         .route("/cached", put(put_title))
         .route_layer(middleware::from_fn(require_bearer))
         .layer(AuthGroup::layer());
 
-    let any_headers_group = Router::new()
+    let any_headers_group = CorsRouter::new()
         .route("/simple", get(simple))
         .route("/any-headers-session", put(any_headers_session))
         .layer(AnyHeadersGroup::layer());
 
-    Router::new()
+    CorsRouter::new()
         .merge(handlers)
         .nest("/g", group)
         .nest("/ga", auth_group)
         .nest("/gw", any_headers_group)
         .route("/login", get(login))
+        .into_router()
+        // Outside the CORS layer (added to the finished router): it sees the preflights that
+        // reach the server, which no middleware inside the `CorsRouter` ever does.
         .layer(middleware::from_fn_with_state(preflights, count_options))
 }
 

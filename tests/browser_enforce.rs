@@ -15,9 +15,9 @@ use std::{
     time::Duration,
 };
 
-use axum::{extract::State, http::HeaderMap, response::Html, routing::get, Router};
+use axum::{extract::State, http::HeaderMap, response::Html, routing::get};
 use chromium::Browser;
-use cors_runtime::{cors, with_cors};
+use cors_runtime::{cors, with_cors, CorsRouter};
 use tokio::net::TcpListener;
 
 /// (handler, `Sec-Fetch-Site`) of every handler run.
@@ -73,7 +73,7 @@ fn element_text<'a>(html: &'a str, id: &str) -> Option<&'a str> {
     Some(rest[start..end].trim())
 }
 
-async fn serve(router: Router) -> u16 {
+async fn serve(router: CorsRouter) -> u16 {
     let listener = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
@@ -103,14 +103,14 @@ async fn enforce_stops_a_cross_site_post_and_lets_the_own_page_through() {
     };
     let runs = Runs::default();
     let api = serve(
-        Router::new()
+        CorsRouter::new()
             .route("/", get(|| async { Html(OWN_PAGE) }))
             .route("/enforced", with_cors!(post(enforced)))
             .route("/lenient", with_cors!(post(lenient)))
             .with_state(runs.clone()),
     )
     .await;
-    let attacker = serve(Router::new().route("/", get(|| async { Html(ATTACKER_PAGE) }))).await;
+    let attacker = serve(CorsRouter::new().route("/", get(|| async { Html(ATTACKER_PAGE) }))).await;
 
     // The attacker's page: both requests are sent (opaque responses); only the plain CORS
     // handler runs.

@@ -4,9 +4,9 @@
 
 mod common;
 
-use axum::{extract::State, routing::post, Router};
+use axum::{extract::State, routing::post};
 use common::{actual, plain, preflight, send, Hits, Reply, APP, EVIL};
-use cors_runtime::{cors, cors_policy, with_cors};
+use cors_runtime::{cors, cors_policy, with_cors, CorsRouter};
 
 #[cors(origins = ["https://app.example.com"], credentials, enforce)]
 async fn strict(State(hits): State<Hits>) -> &'static str {
@@ -34,23 +34,23 @@ async fn plain_handler(State(hits): State<Hits>) -> &'static str {
     "done"
 }
 
-fn handlers(hits: &Hits) -> Router {
-    Router::new()
+fn handlers(hits: &Hits) -> CorsRouter {
+    CorsRouter::new()
         .route("/strict", with_cors!(post(strict)))
         .route("/lenient", with_cors!(post(lenient)))
         .route("/sandboxed", with_cors!(post(sandboxed)))
         .with_state(hits.clone())
 }
 
-fn group(hits: &Hits) -> Router {
-    Router::new()
+fn group(hits: &Hits) -> CorsRouter {
+    CorsRouter::new()
         .route("/g", post(plain_handler).get(plain_handler))
         .layer(StrictGroup::layer())
         .with_state(hits.clone())
 }
 
 /// Both ways of mounting a policy, with the path that reaches the enforcing one.
-fn both(hits: &Hits) -> [(Router, &'static str); 2] {
+fn both(hits: &Hits) -> [(CorsRouter, &'static str); 2] {
     [(handlers(hits), "/strict"), (group(hits), "/g")]
 }
 

@@ -1,8 +1,8 @@
 //! `origins = env("VAR")` on a handler: read once, when the first router mounting the handler
 //! is built; preflights and actual responses then agree.
 
-use axum::{body::Body, http::Request, Router};
-use cors_runtime::{cors, with_cors};
+use axum::{body::Body, http::Request};
+use cors_runtime::{cors, with_cors, CorsRouter};
 use tower::ServiceExt;
 
 #[cors(origins = env("CORS_RUNTIME_TEST_ENV_ONCE"))]
@@ -10,11 +10,11 @@ async fn handler() -> &'static str {
     "ok"
 }
 
-fn app() -> Router {
-    Router::new().route("/", with_cors!(get(handler)))
+fn app() -> CorsRouter {
+    CorsRouter::new().route("/", with_cors!(get(handler)))
 }
 
-async fn allow_origin(app: Router, req: Request<Body>) -> Option<String> {
+async fn allow_origin(app: CorsRouter, req: Request<Body>) -> Option<String> {
     let res = app.oneshot(req).await.unwrap();
     res.headers()
         .get("access-control-allow-origin")

@@ -1,6 +1,7 @@
-//! Group policies (`Policy::layer()`): preflights and actual responses of every route under the
-//! layer, only those routes, authentication middleware, and precedence of the more specific
-//! policy (a `with_cors!` handler's own `#[cors]`, `#[cors(disable)]`, a nested group).
+//! Group policies (`Policy::layer()` given to `CorsRouter::layer`): preflights and actual
+//! responses of every route it covers, only those routes, authentication middleware, and
+//! precedence of the more specific policy (a `with_cors!` handler's own `#[cors]`,
+//! `#[cors(disable)]`, a nested group).
 
 mod common;
 
@@ -13,10 +14,9 @@ use axum::{
     middleware::{from_fn, from_fn_with_state, Next},
     response::{IntoResponse, Response},
     routing::{any, get},
-    Router,
 };
 use common::{actual, plain, preflight, send, send_request, Hits, ADMIN, APP, EVIL};
-use cors_runtime::{cors, cors_policy, is_preflight, skip_preflights, with_cors};
+use cors_runtime::{cors, cors_policy, with_cors, CorsRouter};
 
 #[cors_policy(
     origins = ["https://app.example.com"],
@@ -46,8 +46,8 @@ async fn list(State(hits): State<Hits>) -> &'static str {
 }
 
 /// Plain axum routes under the `Api` group.
-fn api(hits: &Hits) -> Router {
-    Router::new()
+fn api(hits: &Hits) -> CorsRouter {
+    CorsRouter::new()
         .route("/tasks", get(list).post(list))
         .route("/tasks/{id}", get(list).put(list).delete(list))
         .layer(Api::layer())
@@ -134,7 +134,7 @@ async fn group_rejects_preflight_for_a_header_it_does_not_allow() {
 #[tokio::test]
 async fn group_default_methods_are_get_head_and_post() {
     let app = || {
-        Router::new()
+        CorsRouter::new()
             .route("/x", get(list).post(list).put(list))
             .layer(Defaults::layer())
             .with_state(Hits::default())
@@ -150,7 +150,7 @@ async fn group_default_methods_are_get_head_and_post() {
 
 #[tokio::test]
 async fn group_methods_and_headers_any_with_credentials_are_answered_by_echo() {
-    let app = Router::new()
+    let app = CorsRouter::new()
         .route("/x", any(|| async { "x" }))
         .layer(Echo::layer());
     let reply = send(
@@ -185,7 +185,7 @@ async fn group_methods_and_headers_any_with_credentials_are_answered_by_echo() {
 #[tokio::test]
 async fn group_any_origin_private_network_and_status_200_are_honoured() {
     let app = || {
-        Router::new()
+        CorsRouter::new()
             .route("/p", get(|| async { "p" }))
             .layer(Public::layer())
     };
@@ -206,11 +206,10 @@ async fn group_any_origin_private_network_and_status_200_are_honoured() {
 }
 
 #[tokio::test]
-#[ignore = "KNOWN LIMITATION (documented on `Cors`): a group layer passes every preflight to the endpoint first, so that a `with_cors!` route can answer it; plain any()/options() handlers therefore see preflights (their response is discarded)"]
 async fn group_preflights_never_reach_catch_all_or_options_handlers() {
     let hits = Hits::default();
     // One long-lived router, as a server has.
-    let app = Router::new()
+    let app = CorsRouter::new()
         .route("/any", any(list))
         .route("/opts", get(list).options(list))
         .layer(Api::layer())
@@ -253,12 +252,14 @@ async fn group_decorates_actual_responses_of_plain_routes() {
 }
 
 /// `/health` and the fallback outside the group; `/api/*` under it.
-fn scoped(hits: &Hits) -> Router {
-    Router::new()
+fn scoped(hits: &Hits) -> CorsRouter {
+    CorsRouter::new()
         .route("/health", get(list))
         .nest(
             "/api",
-            Router::new().route("/tasks", get(list)).layer(Api::layer()),
+            CorsRouter::new()
+                .route("/tasks", get(list))
+                .layer(Api::layer()),
         )
         .with_state(hits.clone())
 }
@@ -271,11 +272,9 @@ async fn group_on_a_nested_router_decorates_only_routes_under_it() {
     let reply = send(scoped(&hits), actual("GET", "/health", APP)).await;
     assert_eq!(reply.status, 200);
     reply.assert_no_cors_headers();
+    // No policy covers `/health`: the router refuses its preflight (it never enters the app).
     let reply = send(scoped(&hits), preflight("/health", APP, "GET")).await;
-    assert_eq!(
-        reply.status, 405,
-        "no policy outside the group: not answered"
-    );
+    assert_eq!(reply.status, 403, "no policy outside the group: refused");
     reply.assert_no_cors_headers();
     let reply = send(scoped(&hits), actual("GET", "/elsewhere", APP)).await;
     assert_eq!(reply.status, 404);
@@ -294,13 +293,15 @@ async fn group_on_a_nested_router_without_fallback_leaves_its_404s_to_the_outer_
 
 #[tokio::test]
 async fn group_on_a_nested_router_with_its_own_fallback_decorates_its_404s() {
-    let app = Router::new().route("/health", get(|| async { "ok" })).nest(
-        "/api",
-        Router::new()
-            .route("/tasks", get(|| async { "tasks" }))
-            .fallback(|| async { (StatusCode::NOT_FOUND, "no such api") })
-            .layer(Api::layer()),
-    );
+    let app = CorsRouter::new()
+        .route("/health", get(|| async { "ok" }))
+        .nest(
+            "/api",
+            CorsRouter::new()
+                .route("/tasks", get(|| async { "tasks" }))
+                .fallback(|| async { (StatusCode::NOT_FOUND, "no such api") })
+                .layer(Api::layer()),
+        );
     let reply = send(app.clone(), actual("GET", "/api/missing", APP)).await;
     assert_eq!(reply.status, 404);
     assert_eq!(reply.body_text(), "no such api");
@@ -332,15 +333,8 @@ async fn require_bearer(request: Request, next: Next) -> Response {
     }
 }
 
-async fn require_bearer_except_preflights(request: Request, next: Next) -> Response {
-    if is_preflight(request.method(), request.headers()) {
-        return next.run(request).await;
-    }
-    require_bearer(request, next).await
-}
-
-fn authed(hits: &Hits) -> Router {
-    Router::new()
+fn authed(hits: &Hits) -> CorsRouter {
+    CorsRouter::new()
         .route("/me", get(list).put(list))
         .route_layer(from_fn(require_bearer))
         .layer(Api::layer())
@@ -398,69 +392,11 @@ async fn profile(State(hits): State<Hits>) -> &'static str {
     "profile"
 }
 
-/// Documents a limitation: `route_layer` wraps the generated `OPTIONS` handler too, so an auth
-/// middleware that does not know about preflights refuses them before any CORS code runs. Use a
-/// group layer outside the auth layer, or `is_preflight` in the middleware.
-#[tokio::test]
-async fn handler_policy_behind_auth_route_layer_without_group_refuses_preflights_with_401() {
-    let hits = Hits::default();
-    let app = Router::new()
+fn profile_behind_auth(hits: &Hits, auth_calls: &Hits) -> CorsRouter {
+    CorsRouter::new()
         .route("/profile", with_cors!(get(profile)))
-        .route_layer(from_fn(require_bearer))
-        .with_state(hits.clone());
-    let reply = send(app, preflight("/profile", APP, "GET")).await;
-    assert_eq!(reply.status, 401);
-    reply.assert_no_cors_headers();
-    assert_eq!(hits.count(), 0);
-}
-
-fn profile_with_preflight_aware_auth(hits: &Hits) -> Router {
-    Router::new()
-        .route("/profile", with_cors!(get(profile)))
-        .route_layer(from_fn(require_bearer_except_preflights))
+        .route_layer(from_fn_with_state(auth_calls.clone(), counting_bearer))
         .with_state(hits.clone())
-}
-
-#[tokio::test]
-async fn auth_middleware_using_is_preflight_lets_preflights_reach_the_handler_policy() {
-    let hits = Hits::default();
-    let reply = send(
-        profile_with_preflight_aware_auth(&hits),
-        preflight("/profile", APP, "GET").header("access-control-request-headers", "authorization"),
-    )
-    .await;
-    assert_eq!(reply.status, 204);
-    assert_eq!(reply.allow_origin(), Some(APP));
-    assert_eq!(
-        reply.header("access-control-allow-credentials"),
-        Some("true")
-    );
-    assert_eq!(hits.count(), 0);
-
-    let reply = send(
-        profile_with_preflight_aware_auth(&hits),
-        actual("GET", "/profile", APP).header("authorization", "Bearer secret"),
-    )
-    .await;
-    assert_eq!(reply.status, 200);
-    assert_eq!(reply.allow_origin(), Some(APP));
-    assert_eq!(hits.count(), 1);
-}
-
-/// Documents a limitation: without a group layer, a 401 produced by middleware outside the
-/// handler carries no CORS headers (the handler policy never saw the request), so the browser
-/// reports a CORS error instead of the 401.
-#[tokio::test]
-async fn auth_401_outside_a_handler_policy_without_group_has_no_cors_headers() {
-    let hits = Hits::default();
-    let reply = send(
-        profile_with_preflight_aware_auth(&hits),
-        actual("GET", "/profile", APP),
-    )
-    .await;
-    assert_eq!(reply.status, 401);
-    reply.assert_no_cors_headers();
-    assert_eq!(hits.count(), 0);
 }
 
 async fn counting_bearer(State(calls): State<Hits>, request: Request, next: Next) -> Response {
@@ -468,21 +404,13 @@ async fn counting_bearer(State(calls): State<Hits>, request: Request, next: Next
     require_bearer(request, next).await
 }
 
-fn profile_with_skipped_auth(hits: &Hits, auth_calls: &Hits) -> Router {
-    Router::new()
-        .route("/profile", with_cors!(get(profile)))
-        .route_layer(skip_preflights(from_fn_with_state(
-            auth_calls.clone(),
-            counting_bearer,
-        )))
-        .with_state(hits.clone())
-}
-
+/// Was a documented limitation (the auth `route_layer` wrapped the generated `OPTIONS` handler
+/// and answered 401): the router now answers the preflight before any middleware.
 #[tokio::test]
-async fn skip_preflights_lets_preflights_reach_the_handler_policy_without_running_auth() {
+async fn handler_policy_behind_auth_route_layer_answers_preflights_without_running_auth() {
     let (hits, auth_calls) = (Hits::default(), Hits::default());
     let reply = send(
-        profile_with_skipped_auth(&hits, &auth_calls),
+        profile_behind_auth(&hits, &auth_calls),
         preflight("/profile", APP, "GET").header("access-control-request-headers", "authorization"),
     )
     .await;
@@ -493,7 +421,7 @@ async fn skip_preflights_lets_preflights_reach_the_handler_policy_without_runnin
         Some("true")
     );
     send(
-        profile_with_skipped_auth(&hits, &auth_calls),
+        profile_behind_auth(&hits, &auth_calls),
         preflight("/profile", EVIL, "GET"),
     )
     .await
@@ -502,18 +430,21 @@ async fn skip_preflights_lets_preflights_reach_the_handler_policy_without_runnin
     assert_eq!(hits.count(), 0);
 }
 
+/// Was a documented limitation (a 401 made by middleware outside the handler had no CORS
+/// headers): the router decorates it with the handler's policy.
 #[tokio::test]
-async fn skip_preflights_keeps_auth_for_actual_requests() {
+async fn auth_401_of_a_handler_policy_route_carries_its_cors_headers() {
     let (hits, auth_calls) = (Hits::default(), Hits::default());
     let reply = send(
-        profile_with_skipped_auth(&hits, &auth_calls),
+        profile_behind_auth(&hits, &auth_calls),
         actual("GET", "/profile", APP),
     )
     .await;
     assert_eq!(reply.status, 401);
+    assert_eq!(reply.allow_origin(), Some(APP));
     assert_eq!(hits.count(), 0);
     let reply = send(
-        profile_with_skipped_auth(&hits, &auth_calls),
+        profile_behind_auth(&hits, &auth_calls),
         actual("GET", "/profile", APP).header("authorization", "Bearer secret"),
     )
     .await;
@@ -537,8 +468,8 @@ async fn internal(State(hits): State<Hits>) -> &'static str {
     "internal"
 }
 
-fn mixed(hits: &Hits) -> Router {
-    Router::new()
+fn mixed(hits: &Hits) -> CorsRouter {
+    CorsRouter::new()
         .route("/tasks", get(list))
         .route("/admin", with_cors!(get(admin_only)))
         .route("/internal", with_cors!(get(internal)))
@@ -614,9 +545,10 @@ async fn admin_put(State(hits): State<Hits>) -> &'static str {
     "put"
 }
 
-fn chained(hits: &Hits) -> Router {
-    Router::new()
-        .route("/doc", with_cors!(put(admin_put)).get(list))
+fn chained(hits: &Hits) -> CorsRouter {
+    CorsRouter::new()
+        .route("/doc", with_cors!(put(admin_put)))
+        .route("/doc", get(list))
         .layer(Api::layer())
         .with_state(hits.clone())
 }
@@ -645,12 +577,12 @@ async fn group_answers_preflights_for_a_plain_method_chained_after_with_cors() {
 }
 
 /// `/tasks` under `Api` only; `/admin/stats` under `AdminGroup` (inner) and `Api` (outer).
-fn nested_groups(hits: &Hits) -> Router {
-    Router::new()
+fn nested_groups(hits: &Hits) -> CorsRouter {
+    CorsRouter::new()
         .route("/tasks", get(list))
         .nest(
             "/admin",
-            Router::new()
+            CorsRouter::new()
                 .route("/stats", get(list))
                 .layer(AdminGroup::layer()),
         )
@@ -693,8 +625,8 @@ async fn inner_group_policy_beats_outer_group_policy_for_actual_responses() {
     assert_eq!(reply.allow_origin(), Some(APP));
 }
 
-fn admin_behind_auth_in_group(hits: &Hits) -> Router {
-    Router::new()
+fn admin_behind_auth_in_group(hits: &Hits) -> CorsRouter {
+    CorsRouter::new()
         .route("/admin", with_cors!(get(admin_only)))
         .route_layer(from_fn(require_bearer))
         .layer(Api::layer())
@@ -702,7 +634,6 @@ fn admin_behind_auth_in_group(hits: &Hits) -> Router {
 }
 
 #[tokio::test]
-#[ignore = "KNOWN LIMITATION (documented): an auth layer that refuses the preflight before the route hides the handler's policy, so the group answers; wrap the auth layer in `skip_preflights`"]
 async fn handler_policy_beats_group_policy_for_preflights_behind_auth_route_layer() {
     let hits = Hits::default();
     let reply = send(
@@ -726,40 +657,12 @@ async fn handler_policy_beats_group_policy_for_preflights_behind_auth_route_laye
     reply.assert_rejected_preflight();
 }
 
-fn admin_behind_skipped_auth_in_group(hits: &Hits) -> Router {
-    Router::new()
-        .route("/admin", with_cors!(get(admin_only)))
-        .route_layer(skip_preflights(from_fn(require_bearer)))
-        .layer(Api::layer())
-        .with_state(hits.clone())
-}
-
 #[tokio::test]
-async fn handler_policy_beats_group_policy_for_preflights_behind_skip_preflights_auth() {
-    let hits = Hits::default();
-    let reply = send(
-        admin_behind_skipped_auth_in_group(&hits),
-        preflight("/admin", ADMIN, "GET"),
-    )
-    .await;
-    assert_eq!(reply.status, 204);
-    assert_eq!(reply.allow_origin(), Some(ADMIN));
-    send(
-        admin_behind_skipped_auth_in_group(&hits),
-        preflight("/admin", APP, "GET"),
-    )
-    .await
-    .assert_rejected_preflight();
-    assert_eq!(hits.count(), 0);
-}
-
-#[tokio::test]
-#[ignore = "KNOWN LIMITATION (documented): a response made outside the handler (a 401 from auth) is decorated by the enclosing group policy"]
 async fn handler_policy_beats_group_policy_for_auth_401_of_its_route() {
     let hits = Hits::default();
     // The handler policy refuses APP: the group must not add its headers.
     let reply = send(
-        admin_behind_skipped_auth_in_group(&hits),
+        admin_behind_auth_in_group(&hits),
         actual("GET", "/admin", APP),
     )
     .await;
@@ -767,7 +670,7 @@ async fn handler_policy_beats_group_policy_for_auth_401_of_its_route() {
     reply.assert_no_cors_headers();
     // The handler policy allows ADMIN: its 401 is readable by the admin front end.
     let reply = send(
-        admin_behind_skipped_auth_in_group(&hits),
+        admin_behind_auth_in_group(&hits),
         actual("GET", "/admin", ADMIN),
     )
     .await;
@@ -777,18 +680,20 @@ async fn handler_policy_beats_group_policy_for_auth_401_of_its_route() {
 }
 
 #[tokio::test]
-async fn group_around_a_nested_service_lets_each_with_cors_route_answer_its_preflights() {
+async fn group_around_a_nested_cors_router_lets_each_with_cors_route_answer_its_preflights() {
     let hits = Hits::default();
-    let inner = Router::new()
+    let inner = CorsRouter::new()
         .route("/plain", get(list))
-        .route("/admin", with_cors!(get(admin_only)))
+        .route("/admin", with_cors!(get(admin_only)));
+    let app = CorsRouter::new()
+        .nest("/v1", inner)
+        .layer(Api::layer())
         .with_state(hits.clone());
-    let app = Router::new().nest_service("/v1", inner).layer(Api::layer());
     // A plain route first: the group answers it.
     let reply = send(app.clone(), preflight("/v1/plain", APP, "GET")).await;
     assert_eq!(reply.status, 204);
     assert_eq!(reply.allow_origin(), Some(APP));
-    // Then the with_cors! route behind the same endpoint: its own policy answers.
+    // The with_cors! route: its own policy answers.
     let reply = send(app.clone(), preflight("/v1/admin", ADMIN, "GET")).await;
     assert_eq!(
         reply.status,
@@ -801,6 +706,29 @@ async fn group_around_a_nested_service_lets_each_with_cors_route_answer_its_pref
     send(app, preflight("/v1/admin", APP, "GET"))
         .await
         .assert_rejected_preflight();
+    assert_eq!(hits.count(), 0);
+}
+
+/// A `CorsRouter` given to `nest_service` is an opaque service: the outer group answers every
+/// preflight under it (one policy per exchange), and the inner router says so on its first
+/// request.
+#[tokio::test]
+async fn group_around_a_nested_service_answers_for_everything_under_it() {
+    let hits = Hits::default();
+    let inner = CorsRouter::new()
+        .route("/admin", with_cors!(get(admin_only)))
+        .with_state(hits.clone());
+    let app = CorsRouter::new()
+        .nest_service("/v2", inner)
+        .layer(Api::layer());
+    let reply = send(app.clone(), preflight("/v2/admin", APP, "GET")).await;
+    assert_eq!(reply.allow_origin(), Some(APP));
+    send(app.clone(), preflight("/v2/admin", ADMIN, "GET"))
+        .await
+        .assert_rejected_preflight();
+    let reply = send(app, actual("GET", "/v2/admin", APP)).await;
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(hits.count(), 1);
 }
 
 async fn maintenance(State(open): State<Hits>, request: Request, next: Next) -> Response {
@@ -810,18 +738,17 @@ async fn maintenance(State(open): State<Hits>, request: Request, next: Next) -> 
     next.run(request).await
 }
 
+/// Middleware that refuses everything (maintenance) never sees a preflight: the router answers
+/// it with the handler's policy, and decorates the 503.
 #[tokio::test]
-async fn handler_policy_answers_preflights_once_its_route_is_reachable_again() {
+async fn handler_policy_answers_preflights_while_middleware_refuses_every_request() {
     let (hits, open) = (Hits::default(), Hits::default());
-    let app = Router::new()
+    let app = CorsRouter::new()
         .route("/admin", with_cors!(get(admin_only)))
-        .route_layer(skip_preflights(from_fn(require_bearer)))
+        .route_layer(from_fn(require_bearer))
         .route_layer(from_fn_with_state(open.clone(), maintenance))
         .layer(Api::layer())
         .with_state(hits.clone());
-    // During maintenance the route cannot answer; whatever the group says then is fine.
-    let _ = send(app.clone(), preflight("/admin", ADMIN, "GET")).await;
-    open.hit();
     let reply = send(app.clone(), preflight("/admin", ADMIN, "GET")).await;
     assert_eq!(
         reply.status,
@@ -831,9 +758,12 @@ async fn handler_policy_answers_preflights_once_its_route_is_reachable_again() {
         reply.body_text()
     );
     assert_eq!(reply.allow_origin(), Some(ADMIN));
-    send(app, preflight("/admin", APP, "GET"))
+    send(app.clone(), preflight("/admin", APP, "GET"))
         .await
         .assert_rejected_preflight();
+    let reply = send(app, actual("GET", "/admin", ADMIN)).await;
+    assert_eq!(reply.status, 503);
+    assert_eq!(reply.allow_origin(), Some(ADMIN));
 }
 
 // --- origins from env and predicates --------------------------------------------------------
@@ -850,7 +780,7 @@ async fn group_env_origins_are_read_when_the_layer_is_built() {
         "CORS_RUNTIME_TEST_GROUP_ENV_OK",
         "https://app.example.com,https://admin.example.com",
     );
-    let app = Router::new()
+    let app = CorsRouter::new()
         .route("/x", get(|| async { "x" }))
         .layer(EnvOk::layer());
     let reply = send(app.clone(), preflight("/x", ADMIN, "GET")).await;
@@ -870,7 +800,7 @@ fn group_env_origin_with_an_invalid_entry_panics_naming_the_variable_and_the_ent
         "https://app.example.com, https://*.com",
     );
     let result = catch_unwind(AssertUnwindSafe(|| {
-        Router::<()>::new()
+        CorsRouter::<()>::new()
             .route("/x", get(|| async { "x" }))
             .layer(EnvBad::layer())
     }));
@@ -897,7 +827,7 @@ struct Staging;
 #[tokio::test]
 async fn group_predicate_origins_decide_preflights_and_actual_responses() {
     let app = || {
-        Router::new()
+        CorsRouter::new()
             .route("/staging/x", get(|| async { "x" }).put(|| async { "x" }))
             .route("/prod/x", get(|| async { "x" }))
             .layer(Staging::layer())

@@ -5,12 +5,11 @@
 
 mod common;
 
-use axum::{
-    http::{request::Parts, HeaderValue, StatusCode},
-    Router,
-};
+use axum::http::{request::Parts, HeaderValue, StatusCode};
 use common::{preflight, send, APP};
-use cors_runtime::{cors, cors_policy, policy_of, with_cors, Allowed, AllowedOrigins, Policy};
+use cors_runtime::{
+    cors, cors_policy, policy_of, with_cors, Allowed, AllowedOrigins, CorsRouter, Policy,
+};
 
 #[cors(
     origins = ["https://b.example.com", "https://app.example.com", "https://*.tenant.example"],
@@ -159,7 +158,7 @@ fn env_origins_are_reported_as_read() {
 async fn policy_of_is_the_policy_the_router_answers_with() {
     let policy = policy_of::<everything>();
     assert!(std::ptr::eq(policy, policy_of::<everything>()));
-    let app = Router::new().route("/", with_cors!(put(everything)));
+    let app = CorsRouter::new().route("/", with_cors!(put(everything)));
     let reply = send(app, preflight("/", APP, "PUT")).await;
     assert_eq!(reply.status, policy.preflight_status());
     assert_eq!(

@@ -2,8 +2,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use axum::{body::Body, http::Request, Router};
-use cors_runtime::{cors, cors_policy, with_cors};
+use axum::{body::Body, http::Request};
+use cors_runtime::{cors, cors_policy, with_cors, CorsRouter};
 use tower::ServiceExt;
 use tracing_subscriber::{fmt::MakeWriter, util::SubscriberInitExt, EnvFilter};
 
@@ -41,7 +41,7 @@ async fn handler() -> &'static str {
 #[cors_policy(origins = ["https://group.example"])]
 struct Group;
 
-async fn send(app: Router, req: Request<Body>, log: &Captured) -> String {
+async fn send(app: CorsRouter, req: Request<Body>, log: &Captured) -> String {
     let _guard = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::new("cors_runtime=debug"))
         .with_writer(log.clone())
@@ -55,7 +55,7 @@ async fn send(app: Router, req: Request<Body>, log: &Captured) -> String {
 #[tokio::test]
 async fn rejected_preflight_logs_the_reason_and_the_refused_header_escaped() {
     let log = Captured::default();
-    let app = Router::new().route("/", with_cors!(get(handler)));
+    let app = CorsRouter::new().route("/", with_cors!(get(handler)));
     let req = Request::options("/")
         .header("origin", "https://app.example")
         .header("access-control-request-method", "GET")
@@ -68,7 +68,7 @@ async fn rejected_preflight_logs_the_reason_and_the_refused_header_escaped() {
     assert!(text.contains("policy=\"handler\""), "{text}");
 
     let log = Captured::default();
-    let app = Router::new().route("/", with_cors!(get(handler)));
+    let app = CorsRouter::new().route("/", with_cors!(get(handler)));
     let req = Request::options("/")
         .header("origin", &b"https://evil.example\t\"\xff"[..])
         .header("access-control-request-method", "GET")
@@ -86,7 +86,7 @@ async fn rejected_preflight_logs_the_reason_and_the_refused_header_escaped() {
 #[tokio::test]
 async fn disallowed_origin_is_logged_once_by_the_policy_that_answered() {
     let log = Captured::default();
-    let app = Router::new()
+    let app = CorsRouter::new()
         .route("/", with_cors!(get(handler)))
         .layer(Group::layer());
     let req = Request::get("/")
@@ -128,7 +128,7 @@ fn one_event(text: &str) -> &str {
 #[tokio::test]
 async fn handler_preflight_rejection_names_the_matched_route() {
     let log = Captured::default();
-    let app = Router::new().route("/tasks/{id}", with_cors!(put(update)));
+    let app = CorsRouter::new().route("/tasks/{id}", with_cors!(put(update)));
     let text = send(
         app.clone(),
         preflight("/tasks/7", "https://app.example", "DELETE"),
@@ -157,7 +157,7 @@ async fn handler_preflight_rejection_names_the_matched_route() {
 #[tokio::test]
 async fn group_preflight_rejection_names_the_matched_route() {
     let log = Captured::default();
-    let app = Router::new()
+    let app = CorsRouter::new()
         .route("/reports/{year}", axum::routing::get(|| async { "ok" }))
         .layer(Group::layer());
     let text = send(
@@ -175,7 +175,7 @@ async fn group_preflight_rejection_names_the_matched_route() {
 #[tokio::test]
 async fn disallowed_origin_event_names_the_route_for_handlers_and_groups() {
     let log = Captured::default();
-    let app = Router::new().route("/tasks/{id}", with_cors!(put(update)));
+    let app = CorsRouter::new().route("/tasks/{id}", with_cors!(put(update)));
     let request = Request::put("/tasks/1")
         .header("origin", "https://evil.example")
         .body(Body::empty())
@@ -186,7 +186,7 @@ async fn disallowed_origin_event_names_the_route_for_handlers_and_groups() {
     assert!(event.contains("disallowed origin"), "{event}");
 
     let log = Captured::default();
-    let app = Router::new()
+    let app = CorsRouter::new()
         .route("/reports", axum::routing::get(|| async { "ok" }))
         .layer(Group::layer());
     let text = send(app, get_from("/reports", "https://evil.example"), &log).await;
@@ -198,7 +198,7 @@ async fn disallowed_origin_event_names_the_route_for_handlers_and_groups() {
 #[tokio::test]
 async fn preflight_for_an_unannotated_method_inside_a_group_is_logged_once_by_the_group() {
     let log = Captured::default();
-    let app = Router::new()
+    let app = CorsRouter::new()
         .route("/tasks/{id}", with_cors!(put(update)))
         .layer(Group::layer());
     let text = send(
@@ -213,7 +213,7 @@ async fn preflight_for_an_unannotated_method_inside_a_group_is_logged_once_by_th
 
     // Allowed by the group: no rejection is logged at all.
     let log = Captured::default();
-    let app = Router::new()
+    let app = CorsRouter::new()
         .route("/tasks/{id}", with_cors!(put(update)))
         .layer(Group::layer());
     let text = send(
@@ -234,7 +234,7 @@ async fn runtime_policies_log_like_macro_policies() {
         .build()
         .unwrap();
     let app = || {
-        Router::new()
+        CorsRouter::new()
             .route("/t/{id}", axum::routing::get(|| async { "ok" }))
             .layer(cors_runtime::CorsLayer::from(policy.clone()))
     };
@@ -278,7 +278,7 @@ async fn tenant_only() -> &'static str {
 #[tokio::test]
 async fn state_checked_origins_log_one_event_naming_the_route() {
     let app = || {
-        Router::new()
+        CorsRouter::new()
             .route("/t/{id}", with_cors!(get(tenant_only)))
             .with_state(NoTenants)
     };

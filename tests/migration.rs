@@ -7,12 +7,11 @@ use std::time::Duration;
 use axum::{
     http::{header, HeaderValue, Method},
     routing::get,
-    Router,
 };
 use cors_runtime::{
     cors, cors_policy,
     testing::{CorsRequest, Preflight},
-    with_cors,
+    with_cors, CorsRouter,
 };
 use tower_http::cors::{AllowHeaders, AllowOrigin, Any, CorsLayer};
 
@@ -27,8 +26,9 @@ async fn options_handler() -> &'static str {
     "my options handler"
 }
 
-fn tower(layer: CorsLayer) -> Router {
-    Router::new()
+/// tower-http's layer on a plain axum router, as its users write it.
+fn tower(layer: CorsLayer) -> axum::Router {
+    axum::Router::new()
         .route("/x", get(handler).put(handler).options(options_handler))
         .layer(layer)
 }
@@ -38,8 +38,8 @@ async fn ours() -> &'static str {
     "handler"
 }
 
-fn ours_router() -> Router {
-    Router::new().route(
+fn ours_router() -> CorsRouter {
+    CorsRouter::new().route(
         "/x",
         with_cors!(get(ours).put(ours).options(options_handler)),
     )
@@ -184,7 +184,7 @@ async fn tower_http_sends_allow_credentials_to_refused_origins_too() {
 #[tokio::test]
 async fn every_options_is_answered_by_tower_http_and_only_preflights_here() {
     let layer = CorsLayer::new().allow_origin(Any);
-    let plain_options = |router: Router| async move {
+    let plain_options = |router: axum::Router| async move {
         let request = axum::http::Request::builder()
             .method(Method::OPTIONS)
             .uri("/x")
@@ -196,7 +196,10 @@ async fn every_options_is_answered_by_tower_http_and_only_preflights_here() {
             .unwrap()
     };
     assert_eq!(plain_options(tower(layer)).await, "");
-    assert_eq!(plain_options(ours_router()).await, "my options handler");
+    assert_eq!(
+        plain_options(ours_router().into_router()).await,
+        "my options handler"
+    );
 }
 
 #[tokio::test]
@@ -247,7 +250,7 @@ pub struct Permissive;
 
 #[tokio::test]
 async fn the_permissive_equivalent_echoes() {
-    let router = Router::new()
+    let router = CorsRouter::new()
         .route("/x", get(handler).put(handler))
         .layer(Permissive::layer());
     let response = Preflight::new(APP, Method::PUT)
@@ -272,7 +275,7 @@ async fn vary_is_appended_as_another_value_by_tower_http_and_merged_here() {
         ([("vary", "accept-encoding")], "x")
     }
     let layer = CorsLayer::new().allow_origin([HeaderValue::from_static(APP)]);
-    let router = Router::new().route("/x", get(with_vary)).layer(layer);
+    let router = axum::Router::new().route("/x", get(with_vary)).layer(layer);
     let response = CorsRequest::get(APP).send(&router, "/x").await;
     let vary: Vec<_> = response.headers().get_all(header::VARY).iter().collect();
     assert_eq!(vary, ["accept-encoding", "origin"]);
@@ -281,7 +284,7 @@ async fn vary_is_appended_as_another_value_by_tower_http_and_merged_here() {
     async fn ours_with_vary() -> ([(&'static str, &'static str); 1], &'static str) {
         ([("vary", "accept-encoding, Origin")], "x")
     }
-    let router = Router::new().route("/x", with_cors!(get(ours_with_vary)));
+    let router = CorsRouter::new().route("/x", with_cors!(get(ours_with_vary)));
     let response = CorsRequest::get(APP)
         .send(&router, "/x")
         .await

@@ -10,10 +10,9 @@ use axum::{
     body::Body,
     extract::State,
     http::{request::Parts, HeaderValue, Request},
-    Router,
 };
 use common::{plain, preflight, send, send_request, Hits, ADMIN, APP, EVIL};
-use cors_runtime::{cors, with_cors};
+use cors_runtime::{cors, with_cors, CorsRouter};
 
 // --- handlers -----------------------------------------------------------------------------
 
@@ -36,8 +35,8 @@ async fn describe(State(hits): State<Hits>) -> &'static str {
 
 /// `/tasks/{id}`: PUT and DELETE with different policies, and a user `OPTIONS` handler.
 /// `/bare/{id}`: the same handlers without a user `OPTIONS` handler.
-fn tasks(hits: &Hits) -> Router {
-    Router::new()
+fn tasks(hits: &Hits) -> CorsRouter {
+    CorsRouter::new()
         .route(
             "/tasks/{id}",
             with_cors!(put(update_task).delete(delete_task).options(describe)),
@@ -75,8 +74,8 @@ async fn null_ok() {}
 #[cors(origins = ["https://*.example.com"])]
 async fn subdomains() {}
 
-fn misc() -> Router {
-    Router::new()
+fn misc() -> CorsRouter {
+    CorsRouter::new()
         .route("/public", with_cors!(get(public_list)))
         .route("/status-200", with_cors!(post(status_200)))
         .route("/any-method", with_cors!(patch(any_method)))
@@ -265,14 +264,19 @@ async fn private_network_preflight_is_allowed_when_the_policy_allows_it() {
 }
 
 #[tokio::test]
-async fn private_network_preflight_is_rejected_when_the_policy_does_not_allow_it() {
+async fn private_network_preflight_is_answered_without_the_grant_when_the_policy_does_not_allow_it()
+{
+    // As rs/cors and the Private Network Access draft: the CORS preflight is answered as usual,
+    // without `Access-Control-Allow-Private-Network`; the browser decides.
     let reply = send(
         misc(),
         preflight("/private-refused", APP, "GET")
             .header("access-control-request-private-network", "true"),
     )
     .await;
-    reply.assert_rejected_preflight();
+    assert_eq!(reply.status, 204);
+    assert_eq!(reply.allow_origin(), Some(APP));
+    assert_eq!(reply.header("access-control-allow-private-network"), None);
     // Not asked: no Access-Control-Allow-Private-Network.
     let reply = send(misc(), preflight("/private-ok", APP, "GET")).await;
     assert_eq!(reply.status, 204);
@@ -511,7 +515,7 @@ async fn env_origins_are_read_when_the_router_is_built() {
         "CORS_RUNTIME_TEST_PREFLIGHT_ENV_OK",
         " https://app.example.com , https://*.env.example.com",
     );
-    let app = Router::new().route("/env", with_cors!(get(env_ok)));
+    let app = CorsRouter::new().route("/env", with_cors!(get(env_ok)));
     let reply = send(app.clone(), preflight("/env", APP, "GET")).await;
     assert_eq!(reply.status, 204);
     assert_eq!(reply.allow_origin(), Some(APP));
@@ -533,7 +537,7 @@ fn env_origin_with_an_invalid_entry_panics_naming_the_variable_and_the_entry() {
         "https://ok.example.com,https://bad.example.com/",
     );
     let result = catch_unwind(AssertUnwindSafe(|| {
-        Router::<()>::new().route("/env", with_cors!(get(env_bad)))
+        CorsRouter::<()>::new().route("/env", with_cors!(get(env_bad)))
     }));
     let message = panic_message(result.expect_err("router construction should panic"));
     assert!(
@@ -547,7 +551,7 @@ fn env_origin_with_an_invalid_entry_panics_naming_the_variable_and_the_entry() {
 fn env_origin_that_is_not_set_panics_naming_the_variable() {
     std::env::remove_var("CORS_RUNTIME_TEST_PREFLIGHT_ENV_UNSET");
     let result = catch_unwind(AssertUnwindSafe(|| {
-        Router::<()>::new().route("/env", with_cors!(get(env_unset)))
+        CorsRouter::<()>::new().route("/env", with_cors!(get(env_unset)))
     }));
     let message = panic_message(result.expect_err("router construction should panic"));
     assert!(
@@ -567,8 +571,8 @@ fn partner_origin(origin: &HeaderValue, parts: &Parts) -> bool {
 #[cors(origins = partner_origin)]
 async fn partner() {}
 
-fn partners() -> Router {
-    Router::new()
+fn partners() -> CorsRouter {
+    CorsRouter::new()
         .route("/partners/{id}", with_cors!(get(partner)))
         .route("/other", with_cors!(get(partner)))
 }

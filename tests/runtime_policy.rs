@@ -13,10 +13,9 @@ use axum::{
     extract::{FromRef, State},
     http::{request::Parts, HeaderValue, StatusCode},
     routing::{get, put},
-    Router,
 };
 use common::{actual, plain, preflight, send, Hits, ADMIN, APP, EVIL};
-use cors_runtime::{cors, cors_policy, with_cors, CorsLayer, Policy, PolicyError};
+use cors_runtime::{cors, cors_policy, with_cors, CorsLayer, CorsRouter, Policy, PolicyError};
 
 #[cors_policy(
     origins = ["https://app.example.com", "https://*.tenant.example"],
@@ -44,8 +43,8 @@ async fn ok() -> &'static str {
     "ok"
 }
 
-fn group(layer: CorsLayer) -> Router {
-    Router::new()
+fn group(layer: CorsLayer) -> CorsRouter {
+    CorsRouter::new()
         .route("/tasks", get(ok))
         .route("/tasks/{id}", put(ok))
         .layer(layer)
@@ -148,11 +147,11 @@ async fn runtime_policy_on_one_route_answers_its_preflights_and_leaves_other_rou
         .methods(["PUT"])
         .build()
         .unwrap();
-    let app = Router::new()
-        .route(
-            "/uploads/{id}",
-            put(update).layer(CorsLayer::from_policy(policy)),
-        )
+    let uploads = CorsRouter::new()
+        .route("/uploads/{id}", put(update))
+        .layer(CorsLayer::from_policy(policy));
+    let app = CorsRouter::new()
+        .merge(uploads)
         .route("/other", get(ok))
         .with_state(hits.clone());
 
@@ -170,8 +169,9 @@ async fn runtime_policy_on_one_route_answers_its_preflights_and_leaves_other_rou
         .assert_rejected_preflight();
     let reply = send(app.clone(), actual("GET", "/other", ADMIN)).await;
     reply.assert_no_cors_headers();
+    // No policy covers `/other`: its preflight is refused by the router, never routed.
     let reply = send(app, preflight("/other", ADMIN, "GET")).await;
-    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
     reply.assert_no_cors_headers();
 }
 
@@ -182,7 +182,7 @@ async fn annotated() -> &'static str {
 
 #[tokio::test]
 async fn handler_policy_beats_a_runtime_group_policy() {
-    let app = Router::new()
+    let app = CorsRouter::new()
         .route("/a", with_cors!(put(annotated)))
         .route("/b", get(ok))
         .layer(CorsLayer::from(api_runtime()));
@@ -204,7 +204,7 @@ async fn runtime_policy_with_a_predicate_sees_the_request_head() {
         .origin_predicate(only_ours)
         .build()
         .unwrap();
-    let app = Router::new()
+    let app = CorsRouter::new()
         .route("/open", get(ok))
         .route("/blocked", get(ok))
         .layer(CorsLayer::from(policy));
@@ -251,7 +251,7 @@ async fn tenant_allowed(origin: HeaderValue, tenants: Tenants) -> bool {
     tenants.origins.lock().unwrap().contains(&origin)
 }
 
-fn tenant_app(state: &AppState) -> Router {
+fn tenant_app(state: &AppState) -> CorsRouter {
     let policy = Policy::builder("Tenants")
         .origins_async(Tenants::from_ref(state), tenant_allowed)
         .methods(["GET", "PUT"])
@@ -259,7 +259,7 @@ fn tenant_app(state: &AppState) -> Router {
         .credentials(true)
         .build()
         .unwrap();
-    Router::new()
+    CorsRouter::new()
         .route("/data", get(update).put(update))
         .layer(CorsLayer::from(policy))
         .with_state(state.clone())

@@ -13,10 +13,11 @@ use axum::{
     extract::{FromRef, State},
     http::{HeaderValue, StatusCode},
     routing::get,
-    Router,
 };
 use common::{actual, plain, preflight, send, Hits, APP};
-use cors_runtime::{cors, cors_policy, policy_of, with_cors, AllowedOrigins, OriginCheck};
+use cors_runtime::{
+    cors, cors_policy, policy_of, with_cors, AllowedOrigins, CorsRouter, OriginCheck,
+};
 
 const ACME: &str = "https://acme.example";
 const OTHER: &str = "https://other.example";
@@ -73,8 +74,8 @@ async fn fixed() -> &'static str {
     "fixed"
 }
 
-fn app(state: &AppState) -> Router {
-    Router::new()
+fn app(state: &AppState) -> CorsRouter {
+    CorsRouter::new()
         .route("/tasks", with_cors!(get(tasks).put(tasks)))
         .route("/fixed", with_cors!(get(fixed)))
         .with_state(state.clone())
@@ -174,7 +175,7 @@ async fn report(State(state): State<AppState>) -> &'static str {
 async fn named_policy_group_layer_takes_its_check_from_the_state() {
     let state = AppState::default();
     state.tenants.register(ACME);
-    let app = Router::new()
+    let app = CorsRouter::new()
         .route("/reports", get(report))
         .layer(TenantGroup::layer_with_state(&state))
         .with_state(state.clone());
@@ -196,7 +197,7 @@ async fn named_policy_group_layer_takes_its_check_from_the_state() {
 async fn handler_policy_with_state_beats_a_group_policy() {
     let state = AppState::default();
     state.tenants.register(ACME);
-    let app = Router::new()
+    let app = CorsRouter::new()
         .route("/tasks", with_cors!(get(tasks)))
         .layer(TenantGroup::layer_with_state(&state))
         .with_state(state.clone());
@@ -218,7 +219,7 @@ async fn handler_policy_with_state_beats_a_group_policy() {
 async fn state_group_decorates_only_the_405_of_a_route_with_its_own_policy() {
     let state = AppState::default();
     state.tenants.register(ACME);
-    let app = Router::new()
+    let app = CorsRouter::new()
         .route("/fixed", with_cors!(get(fixed)))
         .layer(TenantGroup::layer_with_state(&state))
         .with_state(state.clone());
@@ -273,11 +274,11 @@ async fn group_handler(State(state): State<AppState>) -> &'static str {
     "group"
 }
 
-fn enforcing_apps(state: &AppState) -> [(Router, &'static str); 2] {
-    let handler = Router::new()
+fn enforcing_apps(state: &AppState) -> [(CorsRouter, &'static str); 2] {
+    let handler = CorsRouter::new()
         .route("/strict", with_cors!(post(strict_tasks)))
         .with_state(state.clone());
-    let group = Router::new()
+    let group = CorsRouter::new()
         .route("/g", axum::routing::post(group_handler))
         .layer(StrictTenantGroup::layer_with_state(state))
         .with_state(state.clone());

@@ -8,12 +8,11 @@ use axum::{
     http::{HeaderValue, Method, StatusCode},
     response::{IntoResponse, Response},
     routing::{any, get},
-    Router,
 };
 use cors_runtime::{
     cors, cors_policy,
     testing::{CorsRequest, CorsResponse, Preflight},
-    with_cors,
+    with_cors, CorsRouter,
 };
 
 const APP: &str = "https://app.example";
@@ -39,14 +38,14 @@ pub struct Group;
 
 async fn plain() {}
 
-fn app() -> Router {
-    Router::new()
+fn app() -> CorsRouter {
+    CorsRouter::new()
         .route("/tasks", with_cors!(get(list_tasks)))
         .route("/tasks/{id}", with_cors!(put(update_task)))
         .route("/public", with_cors!(get(public)))
         .nest(
             "/group",
-            Router::new()
+            CorsRouter::new()
                 .route("/item", get(plain).delete(plain))
                 .layer(Group::layer()),
         )
@@ -66,8 +65,9 @@ fn panic_message(f: impl FnOnce() -> CorsResponse) -> String {
 
 /// A router whose every response (preflights included) carries `headers` and `status`:
 /// hand-written CORS, to check the helper judges the headers, not this crate's choices.
-fn fixed(status: StatusCode, headers: &'static [(&'static str, &'static str)]) -> Router {
-    Router::new().route(
+/// A hand-written CORS answer on a plain axum router (no CORS layer of this crate).
+fn fixed(status: StatusCode, headers: &'static [(&'static str, &'static str)]) -> axum::Router {
+    axum::Router::new().route(
         "/x",
         any(move || async move {
             let mut response = Response::new(axum::body::Body::empty());
@@ -388,4 +388,33 @@ async fn requests_carry_what_was_set() {
         .headers()
         .get("access-control-request-headers")
         .is_none());
+}
+
+/// The natural mistake: authentication middleware outside the CORS layer (here, added to the
+/// finished router) answers the preflight 401. The failure says so and how to fix it.
+#[tokio::test]
+async fn a_preflight_refused_by_auth_middleware_gets_a_hint() {
+    async fn deny(
+        _: axum::extract::Request,
+        _: axum::middleware::Next,
+    ) -> axum::response::Response {
+        StatusCode::UNAUTHORIZED.into_response()
+    }
+    let behind_auth = app().into_router().layer(axum::middleware::from_fn(deny));
+    let response = Preflight::new(APP, Method::PUT)
+        .send(&behind_auth, "/tasks/1")
+        .await;
+    let message = panic_message(|| response.assert_allowed());
+    assert!(
+        message.contains("hint: the preflight was answered by something other than cors-runtime"),
+        "{message}"
+    );
+    assert!(message.contains("`CorsRouter::route_layer`"), "{message}");
+
+    // This crate's own refusal gets no such hint.
+    let refused = Preflight::new(EVIL, Method::PUT)
+        .send(&app(), "/tasks/1")
+        .await;
+    let message = panic_message(|| refused.assert_allowed());
+    assert!(!message.contains("hint:"), "{message}");
 }

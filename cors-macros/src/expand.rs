@@ -200,6 +200,12 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
         _ => TokenStream::new(),
     };
     let errors = errors.finish();
+    let item = item::with_first_statement(
+        item,
+        quote! {
+            ::cors_runtime::__private::served::<#name>();
+        },
+    );
     quote! {
         #item
         #[doc(hidden)]
@@ -268,8 +274,8 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
     let layer = match &spec.origins {
         Some(OriginsSpec::State(ty)) if !stub => quote! {
             /// The group layer of this policy, its origins checked by the `OriginCheck` that
-            /// `state` provides (through `FromRef`): apply it with `Router::layer`, after the
-            /// routes and after any authentication `route_layer`.
+            /// `state` provides (through `FromRef`): give it to `CorsRouter::layer`, after the
+            /// routes it covers.
             #[allow(dead_code)]
             #vis fn layer_with_state<__CorsState>(state: &__CorsState) -> ::cors_runtime::CorsLayer
             where
@@ -279,8 +285,8 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
             }
         },
         _ => quote! {
-            /// The group layer of this policy: apply it with `Router::layer`, after the routes
-            /// and after any authentication `route_layer`.
+            /// The group layer of this policy: give it to `CorsRouter::layer`, after the routes
+            /// it covers.
             #[allow(dead_code)]
             #vis fn layer() -> ::cors_runtime::CorsLayer {
                 #p::layer(&<Self as #p::NamedPolicy>::SPEC)
@@ -325,7 +331,7 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     #[diagnostic::on_unimplemented(message = "handler `a` has no CORS policy; ...")]
 ///     trait __CorsHandler0<T> { fn spec(&self) -> &'static Spec; }
 ///     impl<T: Annotated, F> __CorsHandler0<T> for F { .. }
-///     Route::new().put(__cors_handler_0, __CorsHandler0::<__cors_handler_0>::policy(&__cors_handler_0)).finish()
+///     CorsMethodRouter::new().put(__cors_handler_0, __CorsHandler0::<__cors_handler_0>::policy(&__cors_handler_0))
 /// }
 /// ```
 ///
@@ -408,7 +414,7 @@ pub(crate) fn with_cors(input: TokenStream) -> TokenStream {
         #[allow(unused_imports)]
         use __cors_fallback::*;
         #(#lookups)*
-        #p::Route::new() #(#calls)* .finish()
+        #p::CorsMethodRouter::new() #(#calls)*
     })
 }
 

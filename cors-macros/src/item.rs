@@ -7,7 +7,7 @@
 //! both need the keyword of any other item, to point their error at it. The item itself is
 //! always re-emitted verbatim, so rustc still reports any syntax error in it.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use syn::{
     parse::{ParseStream, Parser},
     Attribute, Data, DeriveInput, Fields, Generics, Ident, Visibility,
@@ -99,6 +99,44 @@ pub(crate) fn read(item: TokenStream) -> Option<Item> {
     }
 }
 
+/// `item` (a fn) with `statement` first in its body, after the body's inner attributes.
+///
+/// The body is the fn's last brace-delimited group (braces in the signature, such as a const
+/// generic argument, come before it). Everything else is kept token for token, spans included.
+pub(crate) fn with_first_statement(item: TokenStream, statement: TokenStream) -> TokenStream {
+    let mut tokens: Vec<TokenTree> = item.into_iter().collect();
+    let body = tokens
+        .iter()
+        .rposition(|t| matches!(t, TokenTree::Group(g) if g.delimiter() == Delimiter::Brace));
+    let Some(body) = body else {
+        return tokens.into_iter().collect();
+    };
+    let TokenTree::Group(group) = &tokens[body] else {
+        return tokens.into_iter().collect();
+    };
+    let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+    // Inner attributes (`#![allow(..)]`) must stay first.
+    let mut at = 0;
+    while let (
+        Some(TokenTree::Punct(hash)),
+        Some(TokenTree::Punct(bang)),
+        Some(TokenTree::Group(_)),
+    ) = (inner.get(at), inner.get(at + 1), inner.get(at + 2))
+    {
+        if hash.as_char() != '#' || bang.as_char() != '!' {
+            break;
+        }
+        at += 3;
+    }
+    let mut stream: TokenStream = inner[..at].iter().cloned().collect();
+    stream.extend(statement);
+    stream.extend(inner[at..].iter().cloned());
+    let mut replaced = Group::new(Delimiter::Brace, stream);
+    replaced.set_span(group.span());
+    tokens[body] = TokenTree::Group(replaced);
+    tokens.into_iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +214,61 @@ mod tests {
         assert_eq!(kind(quote!(struct)), "unreadable");
         assert_eq!(kind(quote!(fn)), "unreadable");
         assert_eq!(kind(quote!()), "unreadable");
+    }
+
+    #[test]
+    fn the_statement_goes_first_in_the_body_after_inner_attributes() {
+        let statement = quote!(check(););
+        let with = |item: TokenStream| with_first_statement(item, statement.clone()).to_string();
+        assert_eq!(
+            with(quote!(
+                async fn a() -> u8 {
+                    1
+                }
+            )),
+            quote!(
+                async fn a() -> u8 {
+                    check();
+                    1
+                }
+            )
+            .to_string()
+        );
+        assert_eq!(
+            with(quote!(
+                fn b() -> Foo<{ 2 }> {
+                    #![allow(unused)]
+                    let x = 1;
+                    x
+                }
+            )),
+            quote!(
+                fn b() -> Foo<{ 2 }> {
+                    #![allow(unused)]
+                    check();
+                    let x = 1;
+                    x
+                }
+            )
+            .to_string()
+        );
+        assert_eq!(
+            with(quote!(
+                fn c<T>()
+                where
+                    T: Into<u8>,
+                {
+                }
+            )),
+            quote!(
+                fn c<T>()
+                where
+                    T: Into<u8>,
+                {
+                    check();
+                }
+            )
+            .to_string()
+        );
     }
 }

@@ -13,9 +13,16 @@ mod validate;
 
 /// A handler's CORS policy, checked at compile time.
 ///
-/// Put it on an axum handler fn and mount the handler with [`with_cors!`]. The route then
-/// answers preflights for this handler's method with this policy, and every response of the
-/// handler (extractor rejections and errors included) carries the CORS headers.
+/// Put it on an axum handler fn and mount the handler with [`with_cors!`] in a
+/// `cors_runtime::CorsRouter`. The router then answers preflights for this handler's method
+/// with this policy, before any middleware runs, and every response of the route for that
+/// method (extractor rejections, errors, an authentication middleware's 401 included) carries
+/// its CORS headers.
+///
+/// A handler with `#[cors]` that runs without its policy (mounted with a plain `get(handler)`,
+/// or in a plain axum `Router`) is reported once, at `error` level, on its first request: the
+/// attribute adds that one check at the top of the handler's body (a test that calls the handler
+/// fn directly triggers it too; the event is all it does).
 ///
 /// | key | forms | default |
 /// |---|---|---|
@@ -34,8 +41,8 @@ mod validate;
 /// | `disable` | flag: no CORS for this handler, even inside a group policy | |
 ///
 /// ```
-/// use axum::{Json, Router};
-/// use cors_runtime::{cors, cors_policy, with_cors};
+/// use axum::Json;
+/// use cors_runtime::{cors, cors_policy, with_cors, CorsRouter};
 ///
 /// #[cors_policy(origins = ["https://app.example.com"], credentials, headers = ["authorization"])]
 /// pub struct AuthPolicy;
@@ -53,7 +60,7 @@ mod validate;
 /// #[cors(policy = AuthPolicy, max_age = 60)]
 /// async fn delete_task() {}
 ///
-/// let _app: Router = Router::new()
+/// let _app: CorsRouter = CorsRouter::new()
 ///     .route("/tasks", with_cors!(get(list_tasks).post(create_task)))
 ///     .route("/tasks/{id}", with_cors!(delete(delete_task)));
 /// ```
@@ -64,8 +71,8 @@ mod validate;
 /// handler is mounted). The check is awaited for each CORS request, preflights included.
 ///
 /// ```
-/// use axum::{extract::FromRef, http::HeaderValue, Router};
-/// use cors_runtime::{cors, with_cors, OriginCheck};
+/// use axum::{extract::FromRef, http::HeaderValue};
+/// use cors_runtime::{cors, with_cors, CorsRouter, OriginCheck};
 ///
 /// #[derive(Clone)]
 /// struct Tenants(std::sync::Arc<Vec<String>>);
@@ -91,7 +98,7 @@ mod validate;
 /// async fn update_task() {}
 ///
 /// let state = AppState { tenants: Tenants(std::sync::Arc::new(vec![])) };
-/// let _app: Router = Router::new()
+/// let _app: CorsRouter = CorsRouter::new()
 ///     .route("/tasks/{id}", with_cors!(put(update_task)))
 ///     .with_state(state);
 /// ```
@@ -115,9 +122,9 @@ mod validate;
 /// - several `Origin` headers (no browser sends that): refused;
 /// - preflights: unchanged (a refused preflight is already a 403).
 ///
-/// `enforce` with `origins = "*"` is a compile error (it would refuse nothing). A group layer
-/// with `enforce` refuses before the routes under it run, so a `with_cors!` route inside it
-/// cannot allow an origin that the group refuses.
+/// `enforce` with `origins = "*"` is a compile error (it would refuse nothing). The refusal
+/// comes from the router's CORS layer, before any middleware runs; it uses the policy that
+/// applies to the route and method (the handler's own, else the group's).
 ///
 /// Mistakes are compile errors pointing at the token, with the fix:
 ///
@@ -136,7 +143,8 @@ pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
 /// A named, reusable CORS policy on a unit struct.
 ///
 /// Use it for a handler (`#[cors(policy = AuthPolicy)]`, other keys override it) and for a
-/// group of routes (`AuthPolicy::layer()`). Takes the keys of [`cors`] except `policy` and
+/// group of routes (`CorsRouter::layer(AuthPolicy::layer())`: it covers the routes added
+/// before it, under any handler's own policy). Takes the keys of [`cors`] except `policy` and
 /// `disable`; `methods` defaults to GET, HEAD and POST.
 ///
 /// With `origins = state(Type)` the struct gets `layer_with_state(&state)` instead of
@@ -144,15 +152,15 @@ pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
 /// based on it (`policy = X`) repeat `origins = state(Type)` (a compile error says so).
 ///
 /// ```
-/// use axum::{Router, routing::get};
-/// use cors_runtime::cors_policy;
+/// use axum::routing::get;
+/// use cors_runtime::{cors_policy, CorsRouter};
 ///
 /// #[cors_policy(origins = "*", methods = [GET])]
 /// pub struct PublicPolicy;
 ///
 /// async fn health() -> &'static str { "ok" }
 ///
-/// let _public: Router = Router::new()
+/// let _public: CorsRouter = CorsRouter::new()
 ///     .route("/health", get(health))
 ///     .layer(PublicPolicy::layer());
 /// ```
@@ -161,16 +169,17 @@ pub fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::cors_policy(args.into(), item.into()).into()
 }
 
-/// A route's method router with a generated preflight (`OPTIONS`) handler.
+/// A route's handlers with their `#[cors]` policies, for `CorsRouter::route`.
 ///
 /// Takes the same chain as axum's `MethodRouter` (`get`, `head`, `post`, `put`, `delete`,
-/// `patch`), each with a handler annotated with [`cors`]. A preflight is answered with the
-/// policy of the handler mounted under the requested method. Your own `.options(handler)` (not
-/// annotated) keeps receiving the `OPTIONS` requests that are not preflights.
+/// `patch`), each with a handler annotated with [`cors`], and returns a
+/// `cors_runtime::CorsMethodRouter`. The router answers a preflight with the policy of the
+/// handler mounted under the requested method, before any middleware, and decorates the
+/// responses of each method with its handler's policy. Your own `.options(handler)` (not
+/// annotated) receives the `OPTIONS` requests that are not preflights.
 ///
 /// ```
-/// use axum::Router;
-/// use cors_runtime::{cors, with_cors};
+/// use cors_runtime::{cors, with_cors, CorsRouter};
 ///
 /// #[cors(origins = ["https://app.example.com"], headers = ["content-type"])]
 /// async fn update_task() {}
@@ -180,7 +189,7 @@ pub fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// async fn describe() -> &'static str { "PUT, DELETE" }
 ///
-/// let _app: Router = Router::new()
+/// let _app: CorsRouter = CorsRouter::new()
 ///     .route("/tasks/{id}", with_cors!(put(update_task).delete(delete_task).options(describe)));
 /// ```
 ///

@@ -57,8 +57,8 @@ where
 /// ([`CorsLayer::from`](crate::CorsLayer)):
 ///
 /// ```
-/// use axum::{body::Body, http::Request, routing::{get, put}, Router};
-/// use cors_runtime::{CorsLayer, Policy};
+/// use axum::{body::Body, http::Request, routing::{get, put}};
+/// use cors_runtime::{CorsLayer, Policy, CorsRouter};
 /// use tower::ServiceExt;
 ///
 /// # async fn list() {}
@@ -76,7 +76,7 @@ where
 ///     .build()?;
 /// println!("{policy}"); // one-line summary for the start-up log
 ///
-/// let app: Router = Router::new()
+/// let app: CorsRouter = CorsRouter::new()
 ///     .route("/tasks", get(list))
 ///     .route("/tasks/{id}", put(update))
 ///     .layer(CorsLayer::from(policy));
@@ -250,8 +250,8 @@ impl PolicyBuilder {
     /// ```
     /// use std::{collections::HashSet, sync::Arc};
     ///
-    /// use axum::{body::Body, extract::FromRef, http::{HeaderValue, Request}, routing::get, Router};
-    /// use cors_runtime::{CorsLayer, Policy};
+    /// use axum::{body::Body, extract::FromRef, http::{HeaderValue, Request}, routing::get};
+    /// use cors_runtime::{CorsLayer, Policy, CorsRouter};
     /// use tower::ServiceExt;
     ///
     /// #[derive(Clone)]
@@ -283,7 +283,7 @@ impl PolicyBuilder {
     ///     .origins_async(Tenants::from_ref(&state), tenant_allowed)
     ///     .credentials(true)
     ///     .build()?;
-    /// let app = Router::new()
+    /// let app = CorsRouter::new()
     ///     .route("/", get(handler))
     ///     .layer(CorsLayer::from(policy))
     ///     .with_state(state);

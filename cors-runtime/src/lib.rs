@@ -12,15 +12,13 @@
 extern crate self as cors_runtime;
 
 mod builder;
-mod bypass;
 mod check;
 mod headers;
-mod layer;
 mod origin;
 #[cfg(test)]
 mod origin_props;
 mod policy;
-mod route;
+mod serve;
 mod spec;
 mod state;
 
@@ -32,12 +30,10 @@ pub mod testing;
 pub mod __private;
 
 pub use builder::PolicyBuilder;
-pub use bypass::{skip_preflights, SkipPreflights, SkipPreflightsFuture, SkipPreflightsLayer};
 pub use cors_macros::{cors, cors_policy, with_cors};
-pub use layer::{Cors, CorsLayer, ResponseFuture};
 pub use policy::{is_preflight, Allowed, AllowedOrigins, Policy, PolicyError};
-pub use route::{
-    CorsFuture, CorsHandler, PreflightFuture, PreflightHandler, PreflightMarker, Route,
+pub use serve::{
+    inventory, Cors, CorsLayer, CorsMethodRouter, CorsRouter, Inventory, ResponseFuture,
 };
 pub use spec::{Annotated, NamedPolicy, Names, OriginPredicate, Origins, Spec, StateOrigins};
 pub use state::OriginCheck;

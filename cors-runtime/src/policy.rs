@@ -10,7 +10,7 @@ use http::{
 };
 
 use crate::{
-    headers::{self, HeadersRefusal, Vary},
+    headers::{self, AllowedNames, HeadersRefusal, Vary},
     origin::OriginMatcher,
     spec::{Names, Spec},
 };
@@ -19,6 +19,8 @@ use crate::{
 const ACRPN: HeaderName = HeaderName::from_static("access-control-request-private-network");
 const ACAPN: HeaderName = HeaderName::from_static("access-control-allow-private-network");
 const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+const SEC_FETCH_MODE: HeaderName = HeaderName::from_static("sec-fetch-mode");
+const SEC_FETCH_DEST: HeaderName = HeaderName::from_static("sec-fetch-dest");
 /// `Content-Type` of the plain-text answers (built at compile time, not checked per request).
 pub(crate) const TEXT_PLAIN: HeaderValue = HeaderValue::from_static("text/plain; charset=utf-8");
 
@@ -134,8 +136,8 @@ enum AllowHeaders {
     List {
         names: Box<[Cow<'static, str>]>,
         value: Option<HeaderValue>,
-        /// Every name is a valid token (see [`headers::check_requested`]).
-        tokens: bool,
+        /// The names again, sorted for [`headers::check_requested`].
+        lookup: AllowedNames,
     },
 }
 
@@ -215,7 +217,8 @@ pub enum Allowed<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AllowedOrigins<'a> {
-    /// `"*"`: any origin, answered with a literal `*`.
+    /// `"*"`: any origin, answered with a literal `*` on every actual response, with or without
+    /// `Origin` (the same answer for everyone, so that any cached copy serves every page).
     Any,
     /// Exact origins (sorted) then wildcard-subdomain patterns, as listed.
     List(Vec<&'a str>),
@@ -268,10 +271,12 @@ pub(crate) enum Reason {
     Header,
     HeadersMalformed,
     HeadersTooLong,
-    PrivateNetwork,
     Disabled,
     NoHandler,
+    NoPolicy,
     Enforced,
+    /// `enforce`: no `Origin`, and `Sec-Fetch-Site: cross-site` (not a top-level navigation).
+    CrossSite,
 }
 
 impl Reason {
@@ -286,10 +291,13 @@ impl Reason {
             Reason::HeadersTooLong => {
                 "CORS preflight rejected: Access-Control-Request-Headers too long"
             }
-            Reason::PrivateNetwork => "CORS preflight rejected: private network access not allowed",
             Reason::Disabled => "CORS preflight rejected: CORS is disabled for this method",
             Reason::NoHandler => "CORS preflight rejected: no CORS-enabled handler for this method",
+            Reason::NoPolicy => "CORS preflight rejected: no CORS policy covers this route",
             Reason::Enforced => "request refused: origin not allowed by the CORS policy",
+            Reason::CrossSite => {
+                "request refused: cross-site request without Origin (Sec-Fetch-Site: cross-site)"
+            }
         }
     }
 
@@ -300,10 +308,11 @@ impl Reason {
             Reason::Header => "header",
             Reason::HeadersMalformed => "malformed-request-headers",
             Reason::HeadersTooLong => "request-headers-too-long",
-            Reason::PrivateNetwork => "private-network",
             Reason::Disabled => "disabled",
             Reason::NoHandler => "no-handler",
+            Reason::NoPolicy => "no-policy",
             Reason::Enforced => "enforce",
+            Reason::CrossSite => "enforce-cross-site",
         }
     }
 }
@@ -362,8 +371,10 @@ pub(crate) fn present_and_single<'a>(
 /// Is this request a CORS preflight (`OPTIONS` with `Origin` and
 /// `Access-Control-Request-Method`)?
 ///
-/// Use it in authentication middleware that cannot sit inside the CORS layer: a preflight
-/// never carries credentials, so it must not be refused for lacking them.
+/// For logs and metrics. Never let a request skip authentication because it looks like a
+/// preflight: anyone can send those headers, and the request then reaches your handler
+/// unauthenticated. A [`CorsRouter`](crate::CorsRouter) answers real preflights before your
+/// middleware runs, so the middleware never needs to tell them apart.
 ///
 /// ```
 /// use axum::http::{Method, Request};
@@ -425,6 +436,9 @@ pub struct Policy {
     vary_actual: Option<Vary>,
     vary_preflight: Vary,
     enforce: bool,
+    /// A hash of the name: tells policies apart without comparing them (see
+    /// [`Policy::fingerprint`]).
+    fingerprint: u64,
 }
 
 impl fmt::Debug for Policy {
@@ -496,6 +510,16 @@ impl fmt::Display for Policy {
     }
 }
 
+/// FNV-1a of `name`, never 0 (0 means "no policy" in a serving frame).
+fn fingerprint(name: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash.max(1)
+}
+
 const DEFAULT_GROUP_METHODS: &[Method] = &[Method::GET, Method::HEAD, Method::POST];
 
 fn header_list(names: &[Cow<'static, str>]) -> Option<HeaderValue> {
@@ -555,6 +579,21 @@ impl Policy {
             }));
         }
         self
+    }
+
+    /// This policy with its `state(Type)` origins replaced by `check` (a `with_cors!` handler's
+    /// check, bound to the router state by `CorsRouter::with_state`).
+    pub(crate) fn with_origin_check(mut self, check: crate::origin::AsyncPredicate) -> Policy {
+        if matches!(self.origins, OriginMatcher::State(_)) {
+            self.origins = OriginMatcher::Async(check);
+        }
+        self
+    }
+
+    /// Identifies the policy by its name (two layers of the same named policy are the same
+    /// policy), without comparing strings on the request path.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// Whether the origin is decided by a `state(Type)` check the caller runs.
@@ -623,11 +662,11 @@ impl Policy {
             NameList::Default => AllowHeaders::List {
                 names: Box::default(),
                 value: None,
-                tokens: true,
+                lookup: AllowedNames::default(),
             },
             NameList::List(names) => AllowHeaders::List {
                 value: header_list(&names),
-                tokens: names.iter().all(|n| headers::is_token(n.as_bytes())),
+                lookup: AllowedNames::new(&names),
                 names,
             },
         };
@@ -644,7 +683,6 @@ impl Policy {
             (false, true) => Vary::PREFLIGHT_ANY_ORIGIN_PNA,
         };
         Ok(Policy {
-            name,
             disabled,
             origins,
             methods,
@@ -663,11 +701,13 @@ impl Policy {
             },
             vary_actual: match (disabled, enforce, varies) {
                 (true, _, _) | (false, false, false) => None,
-                (false, true, _) => Some(Vary::ORIGIN_SEC_FETCH_SITE),
+                (false, true, _) => Some(Vary::ENFORCE),
                 (false, false, true) => Some(Vary::ORIGIN),
             },
             vary_preflight,
             enforce: enforce && !disabled,
+            fingerprint: fingerprint(&name),
+            name,
         })
     }
 
@@ -811,7 +851,11 @@ impl Policy {
         self.max_age_secs
     }
 
-    /// Whether private-network preflights are allowed.
+    /// Whether a preflight's `Access-Control-Request-Private-Network: true` is answered with
+    /// `Access-Control-Allow-Private-Network: true` (the Private Network Access draft). Without
+    /// it such a preflight is still answered, only without that header: the browser decides.
+    /// Current Chrome no longer sends these preflights (Local Network Access asks the user
+    /// instead; see SECURITY.md).
     ///
     /// ```
     /// let policy = cors_runtime::Policy::builder("P").any_origin().build()?;
@@ -861,7 +905,15 @@ impl Policy {
 
     /// Decides an actual (non-preflight) request: the `Access-Control-Allow-Origin` value to send,
     /// or `None`. `ctx.parts` is needed only when [`Policy::needs_parts`].
+    ///
+    /// `origins = "*"` answers `*` to every request, whether or not it has an `Origin` (and
+    /// whatever that is: several fields, an oversized value): the response is then the same for
+    /// everyone, so a shared cache may store any of them and serve it to every reader (Fetch
+    /// standard, "CORS protocol and HTTP caches"), and it needs no `Vary`.
     pub(crate) fn actual(&self, headers: &HeaderMap, ctx: Ctx<'_>) -> Decision {
+        if let Some(any) = self.any_origin() {
+            return any;
+        }
         let Some(origin) = single(headers, &header::ORIGIN) else {
             return Decision::default();
         };
@@ -872,6 +924,9 @@ impl Policy {
     pub(crate) fn actual_for(&self, origin: &HeaderValue, ctx: Ctx<'_>) -> Decision {
         if self.disabled {
             return Decision::default();
+        }
+        if let Some(any) = self.any_origin() {
+            return any;
         }
         let allow_origin = self.origins.allow(origin, ctx.parts, ctx.resolved);
         // Kept for the log line, which is written only if this decision is applied (an outer
@@ -890,10 +945,33 @@ impl Policy {
         }
     }
 
-    /// `enforce`: the 403 to send instead of running the handler, for an actual request whose
-    /// origin this policy refuses. Requests without `Origin` pass (not a browser's cross-origin
-    /// request), and so do browsers' same-origin requests (`Sec-Fetch-Site: same-origin`, which
-    /// page scripts cannot set); several `Origin` fields (which no browser sends) are refused.
+    /// The decision of every actual request to an `origins = "*"` policy (`None` for others).
+    fn any_origin(&self) -> Option<Decision> {
+        (!self.disabled && matches!(self.origins, OriginMatcher::Any)).then(|| Decision {
+            allow_origin: Some(HeaderValue::from_static("*")),
+            refused: None,
+        })
+    }
+
+    /// `enforce`: the 403 to send instead of running the handler, for an actual request this
+    /// policy refuses.
+    ///
+    /// - **With `Origin`** (every CORS request, and every browser request whose method is not
+    ///   `GET` or `HEAD`: Fetch adds `Origin` to those): refused unless the origin is allowed or
+    ///   the browser says `Sec-Fetch-Site: same-origin` (the API's own pages; page scripts
+    ///   cannot set `Sec-*` headers). Several `Origin` fields (which no browser sends) are
+    ///   refused.
+    /// - **Without `Origin`**, the Fetch Metadata resource-isolation policy: a request with
+    ///   `Sec-Fetch-Site: cross-site` is refused (another site's `<img>`, `<script>`, `<iframe>`,
+    ///   `no-cors` `fetch`), unless it is a top-level navigation (`Sec-Fetch-Mode: navigate` and
+    ///   `Sec-Fetch-Dest: document`: a link followed from another site). `same-site`, `none`
+    ///   (typed into the address bar, a bookmark), `same-origin`, and requests without a valid
+    ///   `Sec-Fetch-Site` (non-browser clients, older browsers; the Fetch Metadata spec says to
+    ///   ignore an invalid value) pass. Such a request is a `GET` or `HEAD` when a browser sends
+    ///   it, so the method is not looked at.
+    ///
+    /// The answer depends on these four headers: [`Vary::ENFORCE`] names them, on the refusal and
+    /// (through [`Policy::decorate`]) on every response the policy lets through.
     pub(crate) fn enforce(
         &self,
         headers: &HeaderMap,
@@ -904,12 +982,11 @@ impl Policy {
             return None;
         }
         let mut origins = headers.get_all(header::ORIGIN).iter();
-        let origin = origins.next()?;
-        let several = origins.next().is_some();
-        let same_origin = || {
-            single(headers, &SEC_FETCH_SITE).is_some_and(|site| site.as_bytes() == b"same-origin")
+        let Some(origin) = origins.next() else {
+            return self.enforce_without_origin(headers, route);
         };
-        if !several && same_origin() {
+        let several = origins.next().is_some();
+        if !several && fetch_metadata_is(headers, &SEC_FETCH_SITE, b"same-origin") {
             return None;
         }
         Some(Rejection::new(
@@ -918,7 +995,29 @@ impl Policy {
             Some(origin.as_bytes()),
             headers,
             route,
-            Some(&Vary::ORIGIN_SEC_FETCH_SITE),
+            Some(&Vary::ENFORCE),
+        ))
+    }
+
+    /// [`Policy::enforce`] for a request without `Origin`.
+    fn enforce_without_origin(&self, headers: &HeaderMap, route: RouteOf<'_>) -> Option<Rejection> {
+        if !fetch_metadata_is(headers, &SEC_FETCH_SITE, b"cross-site") {
+            return None;
+        }
+        if fetch_metadata_is(headers, &SEC_FETCH_MODE, b"navigate")
+            && fetch_metadata_is(headers, &SEC_FETCH_DEST, b"document")
+        {
+            return None;
+        }
+        // The log names what was refused: the destination (`image`, `script`, `empty`, ...).
+        let dest = single(headers, &SEC_FETCH_DEST).map(HeaderValue::as_bytes);
+        Some(Rejection::new(
+            &self.name,
+            Reason::CrossSite,
+            dest,
+            headers,
+            route,
+            Some(&Vary::ENFORCE),
         ))
     }
 
@@ -978,26 +1077,10 @@ impl Policy {
         headers: &HeaderMap,
         ctx: Ctx<'_>,
     ) -> Result<Response, Rejection> {
-        match self.approve(origin, method, headers, ctx) {
-            Ok(approved) => Ok(self.answer(approved, Some(headers))),
-            Err((reason, detail)) => Err(self.reject(reason, detail, headers, ctx.route)),
-        }
-    }
-
-    /// Decides a preflight for a group layer, which answers only if the route under it does not:
-    /// the success response is built later ([`PreflightDecision::into_response`]), when it is
-    /// sent, unless it must echo the request's header names (`headers = "*"`).
-    pub(crate) fn decide_preflight(&self, headers: &HeaderMap, ctx: Ctx<'_>) -> PreflightDecision {
-        let origin = single(headers, &header::ORIGIN);
-        let method = single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD);
-        match self.approve(origin, method, headers, ctx) {
-            Ok(approved) if approved.any_requested && matches!(self.headers, AllowHeaders::Any) => {
-                PreflightDecision::Answered(self.answer(approved, Some(headers)))
-            }
-            Ok(approved) => PreflightDecision::Approved(approved),
-            Err((reason, detail)) => {
-                PreflightDecision::Rejected(self.reject(reason, detail, headers, ctx.route))
-            }
+        let source = Source(headers);
+        match self.approve(origin, method, source, ctx) {
+            Ok(approved) => Ok(self.answer(approved, Some(source))),
+            Err((reason, detail)) => Err(self.reject(reason, detail, source, ctx.route)),
         }
     }
 
@@ -1005,25 +1088,31 @@ impl Policy {
         &self,
         reason: Reason,
         detail: Option<&[u8]>,
-        headers: &HeaderMap,
+        source: Source<'_>,
         route: RouteOf<'_>,
     ) -> Rejection {
-        Rejection::new(
+        Rejection::from_source(
             &self.name,
             reason,
             detail,
-            headers,
+            source,
             route,
             Some(&self.vary_preflight),
         )
     }
 
-    /// Checks a preflight against the policy.
+    /// Checks a preflight against the policy, in the Fetch standard's order: origin, method,
+    /// request headers.
+    ///
+    /// `Access-Control-Request-Private-Network: true` never refuses a preflight: a policy with
+    /// `private_network` grants it (`Access-Control-Allow-Private-Network: true`), any other
+    /// answers as if it had not been asked, and the browser decides (as rs/cors and the Private
+    /// Network Access draft do).
     fn approve<'a>(
         &self,
         origin: Option<&'a HeaderValue>,
         method: Option<&'a HeaderValue>,
-        headers: &'a HeaderMap,
+        source: Source<'a>,
         ctx: Ctx<'_>,
     ) -> Result<Approved, (Reason, Option<&'a [u8]>)> {
         if self.disabled {
@@ -1038,35 +1127,28 @@ impl Policy {
         if !self.allows_method(method.as_bytes()) {
             return Err((Reason::Method, Some(method.as_bytes())));
         }
-        let requested = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
-        let (allowed_names, tokens) = match &self.headers {
-            AllowHeaders::Any => (None, false),
-            AllowHeaders::List { names, tokens, .. } => (Some(&**names), *tokens),
+        let allowed = match &self.headers {
+            AllowHeaders::Any => None,
+            AllowHeaders::List { lookup, .. } => Some(lookup),
         };
-        let any_requested =
-            headers::check_requested(&requested, allowed_names, tokens).map_err(|e| match e {
-                HeadersRefusal::NotAllowed(name) => (Reason::Header, Some(name)),
-                HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
-                HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
-            })?;
-        let private_network = headers
-            .get(ACRPN)
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
-        if private_network && !self.private_network {
-            return Err((Reason::PrivateNetwork, None));
-        }
+        let any_requested = source.check_requested(allowed).map_err(|e| match e {
+            HeadersRefusal::NotAllowed(name) => (Reason::Header, Some(name)),
+            HeadersRefusal::Malformed => (Reason::HeadersMalformed, None),
+            HeadersRefusal::TooLong => (Reason::HeadersTooLong, None),
+        })?;
         Ok(Approved {
             allow_origin,
             // The requested method, echoed: it is a token, and allowed.
             method: method.clone(),
             any_requested,
-            private_network,
+            // Looked up only when it can change the answer.
+            private_network: self.private_network && source.private_network(),
         })
     }
 
-    /// The success response to an approved preflight. `request` (the preflight's headers) is
-    /// read only to echo the requested header names under `headers = "*"`.
-    fn answer(&self, approved: Approved, request: Option<&HeaderMap>) -> Response {
+    /// The success response to an approved preflight. `request` (the preflight's CORS headers)
+    /// is read only to echo the requested header names under `headers = "*"`.
+    fn answer(&self, approved: Approved, request: Option<Source<'_>>) -> Response {
         let mut map = HeaderMap::with_capacity(8);
         map.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, approved.allow_origin);
         if self.credentials {
@@ -1085,13 +1167,8 @@ impl Policy {
                 }
                 AllowHeaders::List { value: None, .. } => {}
                 AllowHeaders::Any => {
-                    let requested = request
-                        .into_iter()
-                        .flat_map(|h| h.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS));
-                    for value in requested {
-                        if !value.is_empty() {
-                            map.append(header::ACCESS_CONTROL_ALLOW_HEADERS, value.clone());
-                        }
+                    if let Some(request) = request {
+                        request.echo_requested(&mut map);
                     }
                 }
             }
@@ -1121,6 +1198,51 @@ impl Policy {
     }
 }
 
+/// Whether the request has exactly one `name` field, equal to `value` (a Fetch Metadata token,
+/// compared byte for byte: browsers send them lower case). Anything else (absent, repeated, an
+/// unknown or mis-cased value) is not a browser's, and counts as "not `value`".
+fn fetch_metadata_is(headers: &HeaderMap, name: &HeaderName, value: &[u8]) -> bool {
+    single(headers, name).is_some_and(|v| v.as_bytes() == value)
+}
+
+/// The request's CORS headers, as a preflight decision reads them (the preflight's map, kept
+/// whole across an async origin check: a preflight is never passed on, so it is moved, not
+/// copied).
+#[derive(Clone, Copy)]
+struct Source<'a>(&'a HeaderMap);
+
+impl<'a> Source<'a> {
+    fn check_requested(self, allowed: Option<&AllowedNames>) -> Result<bool, HeadersRefusal<'a>> {
+        let fields = self.0.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
+        headers::check_requested(|| fields.iter(), allowed)
+    }
+
+    fn private_network(self) -> bool {
+        self.0
+            .get(ACRPN)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"))
+    }
+
+    /// Echoes the requested header names as `Access-Control-Allow-Headers` (`headers = "*"`).
+    fn echo_requested(self, map: &mut HeaderMap) {
+        for value in self.0.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS) {
+            if !value.is_empty() {
+                map.append(header::ACCESS_CONTROL_ALLOW_HEADERS, value.clone());
+            }
+        }
+    }
+
+    /// The escaped values of one of the CORS request headers, for a log line.
+    fn log_field(self, name: &HeaderName) -> String {
+        self.0
+            .get_all(name)
+            .iter()
+            .map(|v| Escaped(v.as_bytes()).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// A preflight the policy accepts; its answer is not built yet.
 #[derive(Debug)]
 pub(crate) struct Approved {
@@ -1130,29 +1252,7 @@ pub(crate) struct Approved {
     private_network: bool,
 }
 
-/// A group layer's decision on a preflight ([`Policy::decide_preflight`]).
-#[derive(Debug)]
-pub(crate) enum PreflightDecision {
-    /// Accepted; the answer is built if it is sent.
-    Approved(Approved),
-    /// Accepted, answer built (it echoes the request).
-    Answered(Response),
-    /// Refused.
-    Rejected(Rejection),
-}
-
-impl PreflightDecision {
-    /// The response to send (and the rejection logged) when the group's answer is used.
-    pub(crate) fn into_response(self, policy: &Policy) -> Response {
-        match self {
-            PreflightDecision::Approved(approved) => policy.answer(approved, None),
-            PreflightDecision::Answered(response) => response,
-            PreflightDecision::Rejected(rejection) => rejection.into_response(),
-        }
-    }
-}
-
-/// A refused preflight, not yet logged nor answered.
+/// A refused request, not yet logged nor answered.
 #[derive(Debug)]
 pub(crate) struct Rejection {
     reason: Reason,
@@ -1171,24 +1271,27 @@ impl Rejection {
         route: RouteOf<'_>,
         vary: Option<&Vary>,
     ) -> Self {
+        Rejection::from_source(policy, reason, detail, Source(headers), route, vary)
+    }
+
+    fn from_source(
+        policy: &str,
+        reason: Reason,
+        detail: Option<&[u8]>,
+        source: Source<'_>,
+        route: RouteOf<'_>,
+        vary: Option<&Vary>,
+    ) -> Self {
         let log = tracing::enabled!(target: "cors_runtime", tracing::Level::DEBUG).then(|| {
-            let field = |name: header::HeaderName| {
-                headers
-                    .get_all(name)
-                    .iter()
-                    .map(|v| Escaped(v.as_bytes()).to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
             Box::new([
                 policy.to_owned(),
                 route
                     .get()
                     .map_or_else(String::new, |r| r.as_str().to_owned()),
                 detail.map(|d| Escaped(d).to_string()).unwrap_or_default(),
-                field(header::ORIGIN),
-                field(header::ACCESS_CONTROL_REQUEST_METHOD),
-                field(header::ACCESS_CONTROL_REQUEST_HEADERS),
+                source.log_field(&header::ORIGIN),
+                source.log_field(&header::ACCESS_CONTROL_REQUEST_METHOD),
+                source.log_field(&header::ACCESS_CONTROL_REQUEST_HEADERS),
             ])
         });
         Rejection {
@@ -1196,12 +1299,6 @@ impl Rejection {
             vary: vary.copied(),
             log,
         }
-    }
-
-    /// The response without the log line (another policy's decision will be the one logged).
-    pub(crate) fn into_response_unlogged(mut self) -> Response {
-        self.log = None;
-        self.into_response()
     }
 
     /// Logs the rejection and builds its response: 403, a short plain-text reason, no
@@ -1235,13 +1332,77 @@ impl Rejection {
     }
 }
 
-pin_project_lite::pin_project! {
-    /// The inner future, or the `enforce` refusal that replaced it (kept as a `Rejection`,
-    /// much smaller than a `Response`, so that the common case's future stays small).
-    #[project = GateProj]
-    pub(crate) enum Gate<F> {
-        Open { #[pin] future: F },
-        Refused { rejection: Option<Rejection> },
+/// The answer to a method none of a route's `with_cors!` handlers serves (axum's `405`, or your
+/// `method_not_allowed_fallback`'s): readable by an origin that every handler's policy allows,
+/// so that a page sees the `405` rather than a CORS error. Credentials only when every policy
+/// has them; nothing exposed; `Vary: Origin` when the answer depends on the origin.
+#[derive(Debug, Default)]
+pub(crate) struct Unmounted {
+    allow_origin: Option<HeaderValue>,
+    credentials: bool,
+    varies: bool,
+}
+
+impl Unmounted {
+    /// Decides for the request's `headers` with the `policies` of the route's handlers. A policy
+    /// that decides at run time with the request head or asynchronously (a predicate, an async
+    /// check) makes the answer "not readable": the 405 is not worth a lookup.
+    pub(crate) fn decide<'a>(
+        policies: impl Iterator<Item = &'a Policy>,
+        headers: &HeaderMap,
+    ) -> Unmounted {
+        let origin = single(headers, &header::ORIGIN);
+        let mut answer = Unmounted {
+            allow_origin: None,
+            credentials: true,
+            varies: false,
+        };
+        let mut every = true;
+        for policy in policies {
+            answer.varies |= policy.vary_actual.is_some();
+            answer.credentials &= policy.credentials;
+            if policy.needs_parts() || policy.async_predicate().is_some() {
+                every = false;
+                continue;
+            }
+            let decision = match (policy.any_origin(), origin) {
+                (Some(any), _) => any,
+                (None, Some(origin)) => policy.actual_for(origin, Ctx::default()),
+                (None, None) => Decision::default(),
+            };
+            match decision.allow_origin {
+                None => every = false,
+                // An echoed origin wins over `*` (it is allowed by the `*` policy too).
+                Some(value) => match &answer.allow_origin {
+                    Some(current) if current != "*" => {}
+                    _ => answer.allow_origin = Some(value),
+                },
+            }
+        }
+        if !every {
+            answer.allow_origin = None;
+        }
+        answer
+    }
+
+    /// Adds the CORS headers to the response of the unserved method.
+    pub(crate) fn decorate(self, headers: &mut HeaderMap) {
+        if self.varies {
+            Vary::ORIGIN.apply(headers);
+        }
+        let Some(origin) = self.allow_origin else {
+            return;
+        };
+        let star = origin == "*";
+        if let header::Entry::Vacant(entry) = headers.entry(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+            entry.insert(origin);
+            if self.credentials && !star {
+                headers.insert(
+                    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                    HeaderValue::from_static("true"),
+                );
+            }
+        }
     }
 }
 
@@ -1264,4 +1425,242 @@ impl Decision {
 pub(crate) struct Refused {
     origin: HeaderValue,
     route: Option<MatchedPath>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const APP: &str = "https://app.example.com";
+
+    fn map(headers: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(
+                HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        map
+    }
+
+    fn enforcing() -> Policy {
+        Policy::builder("Enforcing")
+            .origins([APP])
+            .enforce(true)
+            .build()
+            .unwrap()
+    }
+
+    /// `Some(reason key)` when `enforce` refuses a request with these headers.
+    fn enforced(policy: &Policy, headers: &[(&str, &str)]) -> Option<&'static str> {
+        let headers = map(headers);
+        let decision = policy.actual(&headers, Ctx::default());
+        policy
+            .enforce(&headers, &decision, RouteOf::Unknown)
+            .map(|rejection| rejection.reason.key())
+    }
+
+    #[test]
+    fn enforce_follows_the_fetch_metadata_resource_isolation_policy() {
+        let policy = enforcing();
+        let site = "sec-fetch-site";
+        let (mode, dest) = ("sec-fetch-mode", "sec-fetch-dest");
+        let cross_site = "enforce-cross-site";
+        type Headers<'a> = &'a [(&'a str, &'a str)];
+        let cases: &[(Headers<'_>, Option<&str>)] = &[
+            // Without `Origin`: no Fetch Metadata (curl, servers, old browsers) passes.
+            (&[], None),
+            // The browser's own requests and the user's: pass.
+            (&[(site, "same-origin")], None),
+            (
+                &[(site, "none"), (mode, "navigate"), (dest, "document")],
+                None,
+            ),
+            // Same site (a sibling subdomain's `<img>`): passes (see `Policy::enforce`).
+            (
+                &[(site, "same-site"), (mode, "no-cors"), (dest, "image")],
+                None,
+            ),
+            // Another site's `<img>`, `no-cors` fetch, `<script>`, `<iframe>`, `<object>`: 403.
+            (
+                &[(site, "cross-site"), (mode, "no-cors"), (dest, "image")],
+                Some(cross_site),
+            ),
+            (
+                &[(site, "cross-site"), (mode, "no-cors"), (dest, "empty")],
+                Some(cross_site),
+            ),
+            (
+                &[(site, "cross-site"), (mode, "no-cors"), (dest, "script")],
+                Some(cross_site),
+            ),
+            (
+                &[(site, "cross-site"), (mode, "navigate"), (dest, "iframe")],
+                Some(cross_site),
+            ),
+            (
+                &[(site, "cross-site"), (mode, "navigate"), (dest, "object")],
+                Some(cross_site),
+            ),
+            (
+                &[(site, "cross-site"), (mode, "navigate"), (dest, "embed")],
+                Some(cross_site),
+            ),
+            (&[(site, "cross-site")], Some(cross_site)),
+            // A top-level navigation from another site (a link): passes.
+            (
+                &[(site, "cross-site"), (mode, "navigate"), (dest, "document")],
+                None,
+            ),
+            // ...but only a well-formed one.
+            (
+                &[(site, "cross-site"), (mode, "navigate")],
+                Some(cross_site),
+            ),
+            (
+                &[(site, "cross-site"), (mode, "Navigate"), (dest, "document")],
+                Some(cross_site),
+            ),
+            (
+                &[
+                    (site, "cross-site"),
+                    (mode, "navigate"),
+                    (dest, "document"),
+                    (dest, "document"),
+                ],
+                Some(cross_site),
+            ),
+            // An invalid `Sec-Fetch-Site` is ignored (the Fetch Metadata spec): no browser sends
+            // one, and a client that can send it can as well leave the header out.
+            (&[(site, "Cross-Site")], None),
+            (&[(site, "cross-site, cross-site")], None),
+            (&[(site, "cross-site"), (site, "cross-site")], None),
+            (&[(site, "elsewhere")], None),
+            // With `Origin`: the origin decides, as before.
+            (&[("origin", APP), (site, "cross-site")], None),
+            (
+                &[("origin", "https://evil.example"), (site, "cross-site")],
+                Some("enforce"),
+            ),
+            (
+                &[("origin", "https://evil.example"), (site, "same-site")],
+                Some("enforce"),
+            ),
+            (
+                &[("origin", "https://evil.example"), (site, "same-origin")],
+                None,
+            ),
+            (&[("origin", "null")], Some("enforce")),
+        ];
+        for (headers, expected) in cases {
+            assert_eq!(enforced(&policy, headers), *expected, "{headers:?}");
+        }
+        // A policy without `enforce` refuses nothing.
+        let lenient = Policy::builder("Lenient").origins([APP]).build().unwrap();
+        for (headers, _) in cases {
+            assert_eq!(enforced(&lenient, headers), None, "{headers:?}");
+        }
+    }
+
+    #[test]
+    fn enforce_refusals_and_answers_name_every_header_they_depend_on() {
+        let policy = enforcing();
+        let headers = map(&[
+            ("sec-fetch-site", "cross-site"),
+            ("sec-fetch-dest", "image"),
+        ]);
+        let refusal = policy
+            .enforce(&headers, &Decision::default(), RouteOf::Unknown)
+            .unwrap()
+            .into_response();
+        assert_eq!(refusal.status(), StatusCode::FORBIDDEN);
+        let expected = "origin, sec-fetch-site, sec-fetch-mode, sec-fetch-dest";
+        assert_eq!(refusal.headers()[header::VARY], expected);
+        // What passes says so too: a cache must not serve the top-level navigation's 200 to
+        // an `<img>` of the same site.
+        let mut response = HeaderMap::new();
+        policy.decorate(Decision::default(), &mut response);
+        assert_eq!(response[header::VARY], expected);
+        assert!(response.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+    }
+
+    #[test]
+    fn any_origin_answers_star_to_every_actual_request() {
+        let policy = Policy::builder("Public")
+            .any_origin()
+            .expose(["x-request-id"])
+            .build()
+            .unwrap();
+        let huge = format!("https://{}.example", "a".repeat(64 * 1024));
+        let requests: [&[(&str, &str)]; 5] = [
+            &[],
+            &[("origin", APP)],
+            &[("origin", "null")],
+            &[("origin", APP), ("origin", "https://evil.example")],
+            &[("origin", &huge)],
+        ];
+        for headers in requests {
+            let decision = policy.actual(&map(headers), Ctx::default());
+            let mut response = HeaderMap::new();
+            policy.decorate(decision, &mut response);
+            assert_eq!(response[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+            assert_eq!(
+                response[header::ACCESS_CONTROL_EXPOSE_HEADERS],
+                "x-request-id"
+            );
+            // The same answer for everyone: nothing to vary on, and never credentials.
+            assert!(response.get(header::VARY).is_none(), "{response:?}");
+            assert!(response
+                .get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
+                .is_none());
+        }
+        // `actual_for` (the caller looked the origin up) answers the same.
+        let decision = policy.actual_for(&HeaderValue::from_str(&huge).unwrap(), Ctx::default());
+        assert_eq!(decision.allow_origin.unwrap(), "*");
+        // A disabled policy answers nothing; a list policy still needs an allowed origin.
+        let list = Policy::builder("List").origins([APP]).build().unwrap();
+        assert!(!list.actual(&map(&[]), Ctx::default()).is_allowed());
+        // `*` cannot be combined with credentials, nor with `enforce`.
+        for builder in [
+            Policy::builder("P").any_origin().credentials(true),
+            Policy::builder("P").any_origin().enforce(true),
+        ] {
+            assert!(builder.build().is_err());
+        }
+    }
+
+    #[test]
+    fn private_network_access_never_refuses_a_preflight() {
+        let ask = [
+            ("origin", APP),
+            ("access-control-request-method", "GET"),
+            ("access-control-request-private-network", "true"),
+        ];
+        let without = Policy::builder("Public").origins([APP]).build().unwrap();
+        let with = Policy::builder("Private")
+            .origins([APP])
+            .private_network(true)
+            .build()
+            .unwrap();
+        let answer = without.preflight(&map(&ask), Ctx::default()).unwrap();
+        assert_eq!(answer.status(), StatusCode::NO_CONTENT);
+        assert_eq!(answer.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP);
+        assert!(answer.headers().get(&ACAPN).is_none());
+        // It is not granted, and the answer does not depend on the request's
+        // `Access-Control-Request-Private-Network`: it is not in `Vary`.
+        assert!(!answer.headers()[header::VARY]
+            .to_str()
+            .unwrap()
+            .contains("private-network"));
+        let answer = with.preflight(&map(&ask), Ctx::default()).unwrap();
+        assert_eq!(answer.headers()[&ACAPN], "true");
+        assert!(answer.headers()[header::VARY]
+            .to_str()
+            .unwrap()
+            .contains("access-control-request-private-network"));
+        // Not asked, not granted.
+        let answer = with.preflight(&map(&ask[..2]), Ctx::default()).unwrap();
+        assert!(answer.headers().get(&ACAPN).is_none());
+    }
 }

@@ -1,9 +1,9 @@
 //! Items the macros' generated code names. Not public API; may change in any release.
 
-pub use crate::route::{PolicyOf, Route};
+pub use crate::serve::PolicyOf;
 pub use crate::spec::{Annotated, NamedPolicy, Names, Origins, Spec, StateOrigins};
-pub use crate::{CorsLayer, Policy};
-pub use axum::{extract::FromRef, routing::MethodRouter};
+pub use crate::{CorsLayer, CorsMethodRouter, Policy};
+pub use axum::extract::FromRef;
 pub use http::HeaderValue;
 
 /// The future of an async origin check.
@@ -29,11 +29,19 @@ pub use core::{option::Option, primitive::u32};
 
 /// What `with_cors!` expands to after a compile error: a route that serves nothing, so the
 /// error is the only one reported.
-pub fn empty_router<S>() -> MethodRouter<S>
+pub fn empty_router<S>() -> CorsMethodRouter<S>
 where
     S: Clone + Send + Sync + 'static,
 {
-    MethodRouter::new()
+    CorsMethodRouter::new()
+}
+
+/// The first statement of every `#[cors]` handler: checks that the policy serving the request
+/// is the handler's own (it was mounted with `with_cors!` in a `CorsRouter`), and reports it
+/// once at `error` level when not.
+#[inline]
+pub fn served<A: Annotated>() {
+    crate::serve::frame::handler_runs(std::any::TypeId::of::<A>(), A::SPEC.name);
 }
 
 pub use cors_rules::shape::ListFacts;

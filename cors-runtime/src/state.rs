@@ -26,8 +26,8 @@ use crate::{origin::OriginCheckFuture, spec::Spec, CorsLayer, Policy};
 /// ```
 /// use std::{collections::HashSet, sync::{Arc, RwLock}};
 ///
-/// use axum::{body::Body, extract::FromRef, http::{HeaderValue, Request}, Router};
-/// use cors_runtime::{cors, with_cors, OriginCheck};
+/// use axum::{body::Body, extract::FromRef, http::{HeaderValue, Request}};
+/// use cors_runtime::{cors, with_cors, OriginCheck, CorsRouter};
 /// use tower::ServiceExt;
 ///
 /// #[derive(Clone, Default)]
@@ -61,7 +61,7 @@ use crate::{origin::OriginCheckFuture, spec::Spec, CorsLayer, Policy};
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let state = AppState::default();
 /// state.tenants.0.write().unwrap().insert("https://acme.example".to_owned());
-/// let app = Router::new()
+/// let app = CorsRouter::new()
 ///     .route("/tasks/{id}", with_cors!(put(update_task)))
 ///     .with_state(state);
 ///

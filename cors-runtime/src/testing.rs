@@ -1,12 +1,13 @@
 //! Test your app's CORS in one line: send a preflight or an actual CORS request to a
-//! [`Router`](axum::Router) (or any `Service`) and assert on what a browser would make of the
+//! [`CorsRouter`](crate::CorsRouter) (or an axum `Router`, or any `Service`) and assert on what a browser would make of the
 //! answer.
 //!
 //! ```
-//! use axum::{http::Method, Router};
+//! use axum::http::Method;
 //! use cors_runtime::{
 //!     cors, with_cors,
 //!     testing::{CorsRequest, Preflight},
+//!     CorsRouter,
 //! };
 //!
 //! #[cors(origins = ["https://app.example"], headers = ["authorization"])]
@@ -17,7 +18,7 @@
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
-//! let router: Router = Router::new()
+//! let router: CorsRouter = CorsRouter::new()
 //!     .route("/tasks", with_cors!(get(list_tasks)))
 //!     .route("/tasks/{id}", with_cors!(put(update_task)));
 //!
@@ -73,14 +74,14 @@ use tower_service::Service;
 /// that are not CORS-safelisted, `Access-Control-Request-Headers`.
 ///
 /// ```
-/// # use axum::{http::Method, Router};
-/// # use cors_runtime::{cors, with_cors, testing::Preflight};
+/// # use axum::http::Method;
+/// # use cors_runtime::{cors, with_cors, testing::Preflight, CorsRouter};
 /// #[cors(origins = ["https://app.example"], headers = ["content-type"], max_age = 600)]
 /// async fn create_task() {}
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// let router: Router = Router::new().route("/tasks", with_cors!(post(create_task)));
+/// let router: CorsRouter = CorsRouter::new().route("/tasks", with_cors!(post(create_task)));
 ///
 /// // `Content-Type: application/json` is not safelisted: the browser asks first.
 /// Preflight::new("https://app.example", Method::POST)
@@ -157,14 +158,14 @@ impl Preflight {
     /// `Authorization` on it); this only changes how the answer is judged.
     ///
     /// ```
-    /// # use axum::{http::Method, Router};
-    /// # use cors_runtime::{cors, with_cors, testing::Preflight};
+    /// # use axum::http::Method;
+    /// # use cors_runtime::{cors, with_cors, testing::Preflight, CorsRouter};
     /// #[cors(origins = ["https://app.example"])]
     /// async fn logout() {}
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/logout", with_cors!(delete(logout)));
+    /// let router: CorsRouter = CorsRouter::new().route("/logout", with_cors!(delete(logout)));
     /// // Without `credentials` in the policy, a credentialed request is refused.
     /// Preflight::new("https://app.example", Method::DELETE)
     ///     .credentials()
@@ -183,14 +184,14 @@ impl Preflight {
     /// `Access-Control-Allow-Private-Network: true` to be allowed.
     ///
     /// ```
-    /// # use axum::{http::Method, Router};
-    /// # use cors_runtime::{cors, with_cors, testing::Preflight};
+    /// # use axum::http::Method;
+    /// # use cors_runtime::{cors, with_cors, testing::Preflight, CorsRouter};
     /// #[cors(origins = ["https://app.example"], private_network)]
     /// async fn status() {}
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/status", with_cors!(put(status)));
+    /// let router: CorsRouter = CorsRouter::new().route("/status", with_cors!(put(status)));
     /// Preflight::new("https://app.example", Method::PUT)
     ///     .private_network()
     ///     .send(&router, "/status")
@@ -247,8 +248,8 @@ impl Preflight {
     /// Any `Service` will do, a group layer's router included:
     ///
     /// ```
-    /// # use axum::{http::Method, routing::put, Router};
-    /// # use cors_runtime::{cors_policy, testing::Preflight};
+    /// # use axum::{http::Method, routing::put};
+    /// # use cors_runtime::{cors_policy, testing::Preflight, CorsRouter};
     /// #[cors_policy(origins = ["https://app.example"], methods = [PUT])]
     /// pub struct Api;
     ///
@@ -256,7 +257,7 @@ impl Preflight {
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new()
+    /// let router: CorsRouter = CorsRouter::new()
     ///     .route("/tasks/{id}", put(update_task))
     ///     .layer(Api::layer());
     /// Preflight::new("https://app.example", Method::PUT)
@@ -286,8 +287,7 @@ impl Preflight {
 /// An actual CORS request (not a preflight): a `fetch` from a page on another origin.
 ///
 /// ```
-/// # use axum::Router;
-/// # use cors_runtime::{cors, with_cors, testing::CorsRequest};
+/// # use cors_runtime::{cors, with_cors, testing::CorsRequest, CorsRouter};
 /// #[cors(origins = ["https://app.example"], expose = ["x-request-id"])]
 /// async fn list_tasks() -> ([(&'static str, &'static str); 1], &'static str) {
 ///     ([("x-request-id", "42")], "[]")
@@ -295,7 +295,7 @@ impl Preflight {
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// let router: Router = Router::new().route("/tasks", with_cors!(get(list_tasks)));
+/// let router: CorsRouter = CorsRouter::new().route("/tasks", with_cors!(get(list_tasks)));
 ///
 /// let response = CorsRequest::get("https://app.example")
 ///     .send(&router, "/tasks")
@@ -426,8 +426,7 @@ impl CorsRequest {
     /// Sets the request body.
     ///
     /// ```
-    /// # use axum::{Router};
-    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors, CorsRouter};
     /// #[cors(origins = ["https://app.example"])]
     /// async fn echo(body: String) -> String {
     ///     body
@@ -435,7 +434,7 @@ impl CorsRequest {
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/echo", with_cors!(post(echo)));
+    /// let router: CorsRouter = CorsRouter::new().route("/echo", with_cors!(post(echo)));
     /// let response = CorsRequest::post("https://app.example")
     ///     .header("content-type", "text/plain")
     ///     .body("hello")
@@ -458,14 +457,13 @@ impl CorsRequest {
     /// [`CorsRequest::header`] if your handler needs them.
     ///
     /// ```
-    /// # use axum::Router;
-    /// # use cors_runtime::{cors, with_cors, testing::CorsRequest};
+    /// # use cors_runtime::{cors, with_cors, testing::CorsRequest, CorsRouter};
     /// #[cors(origins = "*")]
     /// async fn feed() {}
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/feed", with_cors!(get(feed)));
+    /// let router: CorsRouter = CorsRouter::new().route("/feed", with_cors!(get(feed)));
     /// CorsRequest::get("https://app.example").send(&router, "/feed").await.assert_allowed();
     /// // `*` never lets a page read a credentialed response.
     /// CorsRequest::get("https://app.example")
@@ -520,8 +518,8 @@ impl CorsRequest {
     /// Any `Service` will do, a group layer's router included:
     ///
     /// ```
-    /// # use axum::{routing::get, Router};
-    /// # use cors_runtime::{cors_policy, testing::CorsRequest};
+    /// # use axum::routing::get;
+    /// # use cors_runtime::{cors_policy, testing::CorsRequest, CorsRouter};
     /// #[cors_policy(origins = ["https://app.example"])]
     /// pub struct Api;
     ///
@@ -531,7 +529,7 @@ impl CorsRequest {
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new()
+    /// let router: CorsRouter = CorsRouter::new()
     ///     .route("/tasks", get(list_tasks))
     ///     .layer(Api::layer());
     /// CorsRequest::get("https://app.example")
@@ -572,14 +570,14 @@ impl CorsRequest {
 /// anything else with the usual `assert!`.
 ///
 /// ```
-/// # use axum::{http::Method, Router};
-/// # use cors_runtime::{cors, with_cors, testing::Preflight};
+/// # use axum::http::Method;
+/// # use cors_runtime::{cors, with_cors, testing::Preflight, CorsRouter};
 /// #[cors(origins = ["https://app.example"], credentials, headers = ["authorization"])]
 /// async fn update_task() {}
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+/// let router: CorsRouter = CorsRouter::new().route("/tasks/{id}", with_cors!(put(update_task)));
 /// let response = Preflight::new("https://app.example", Method::PUT)
 ///     .header("authorization")
 ///     .credentials()
@@ -674,14 +672,14 @@ impl CorsResponse {
     /// The response's status.
     ///
     /// ```
-    /// # use axum::{http::{Method, StatusCode}, Router};
-    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// # use axum::{http::{Method, StatusCode}};
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors, CorsRouter};
     /// #[cors(origins = ["https://app.example"])]
     /// async fn update_task() {}
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+    /// let router: CorsRouter = CorsRouter::new().route("/tasks/{id}", with_cors!(put(update_task)));
     /// let allowed = Preflight::new("https://app.example", Method::PUT)
     ///     .send(&router, "/tasks/1")
     ///     .await;
@@ -700,14 +698,14 @@ impl CorsResponse {
     /// The response's headers.
     ///
     /// ```
-    /// # use axum::{http::Method, Router};
-    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// # use axum::http::Method;
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors, CorsRouter};
     /// #[cors(origins = ["https://app.example"], max_age = 600)]
     /// async fn update_task() {}
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+    /// let router: CorsRouter = CorsRouter::new().route("/tasks/{id}", with_cors!(put(update_task)));
     /// let response = Preflight::new("https://app.example", Method::PUT)
     ///     .send(&router, "/tasks/1")
     ///     .await;
@@ -722,8 +720,7 @@ impl CorsResponse {
     /// The response's body.
     ///
     /// ```
-    /// # use axum::{Router};
-    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors, CorsRouter};
     /// #[cors(origins = ["https://app.example"])]
     /// async fn list_tasks() -> &'static str {
     ///     "[]"
@@ -731,7 +728,7 @@ impl CorsResponse {
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/tasks", with_cors!(get(list_tasks)));
+    /// let router: CorsRouter = CorsRouter::new().route("/tasks", with_cors!(get(list_tasks)));
     /// let response = CorsRequest::get("https://app.example")
     ///     .send(&router, "/tasks")
     ///     .await;
@@ -754,14 +751,14 @@ impl CorsResponse {
     /// request passes the same origin and credentials checks, whatever its status.
     ///
     /// ```should_panic
-    /// # use axum::{http::Method, Router};
-    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// # use axum::http::Method;
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors, CorsRouter};
     /// #[cors(origins = ["https://app.example"])]
     /// async fn update_task() {}
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+    /// let router: CorsRouter = CorsRouter::new().route("/tasks/{id}", with_cors!(put(update_task)));
     /// // Panics: "CORS assertion failed: expected a browser to allow this preflight
     /// //   but: `Access-Control-Allow-Origin` is missing", then the request and the response.
     /// Preflight::new("https://evil.example", Method::PUT)
@@ -770,9 +767,16 @@ impl CorsResponse {
     ///     .assert_allowed();
     /// # }
     /// ```
+    ///
+    /// A preflight answered `401` or `403` by something other than this crate (an
+    /// authentication check that ran before the CORS answer) fails with a hint saying so.
     #[track_caller]
     pub fn assert_allowed(self) -> CorsResponse {
-        if let Err(reason) = self.browser_verdict() {
+        if let Err(mut reason) = self.browser_verdict() {
+            if let Some(hint) = self.not_answered_by_cors() {
+                reason.push_str("\n  hint: ");
+                reason.push_str(hint);
+            }
             self.fail(
                 &format!("expected a browser to allow this {}", self.what()),
                 &reason,
@@ -781,19 +785,38 @@ impl CorsResponse {
         self
     }
 
+    /// For a preflight refused with 401/403 without CORS headers and without this crate's
+    /// refusal body: what probably happened, and the fix.
+    fn not_answered_by_cors(&self) -> Option<&'static str> {
+        let Kind::Preflight { .. } = self.kind else {
+            return None;
+        };
+        let ours = self.body.starts_with(b"CORS preflight rejected:");
+        let refused = matches!(self.status.as_u16(), 401 | 403);
+        let cors_headers = self.headers.keys().any(is_cors_header);
+        (refused && !ours && !cors_headers).then_some(
+            "the preflight was answered by something other than cors-runtime (whose refusals \
+             are 403 with a `CORS preflight rejected: ...` body): an authentication check \
+             probably ran before the CORS answer; preflights never carry credentials. Serve the \
+             routes from a `CorsRouter` and add the check through it (`CorsRouter::route_layer`, \
+             `layer`), or check credentials in an extractor; middleware added to the router \
+             returned by `into_router()`, or around the service, runs before the CORS layer",
+        )
+    }
+
     /// Asserts that a browser would refuse this answer (the opposite of
     /// [`assert_allowed`](CorsResponse::assert_allowed)): the preflight fails, or the page
     /// cannot read the response.
     ///
     /// ```
-    /// # use axum::{http::Method, Router};
-    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// # use axum::http::Method;
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors, CorsRouter};
     /// #[cors(origins = ["https://app.example"], methods = [PUT])]
     /// async fn update_task() {}
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task).delete(update_task)));
+    /// let router: CorsRouter = CorsRouter::new().route("/tasks/{id}", with_cors!(put(update_task).delete(update_task)));
     /// // `DELETE` is mounted but not in `methods`: its preflight is refused.
     /// Preflight::new("https://app.example", Method::DELETE)
     ///     .send(&router, "/tasks/1")
@@ -816,14 +839,14 @@ impl CorsResponse {
     /// (case-insensitive; a `*` counts without credentials, except for `Authorization`).
     ///
     /// ```
-    /// # use axum::{http::Method, Router};
-    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// # use axum::http::Method;
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors, CorsRouter};
     /// #[cors(origins = ["https://app.example"], headers = ["authorization", "content-type"])]
     /// async fn update_task() {}
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+    /// let router: CorsRouter = CorsRouter::new().route("/tasks/{id}", with_cors!(put(update_task)));
     /// Preflight::new("https://app.example", Method::PUT)
     ///     .header("authorization")
     ///     .send(&router, "/tasks/1")
@@ -847,14 +870,14 @@ impl CorsResponse {
     /// credentials; GET, HEAD and POST need no listing and pass).
     ///
     /// ```
-    /// # use axum::{http::Method, Router};
-    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// # use axum::http::Method;
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors, CorsRouter};
     /// #[cors(origins = ["https://app.example"])]
     /// async fn update_task() {}
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+    /// let router: CorsRouter = CorsRouter::new().route("/tasks/{id}", with_cors!(put(update_task)));
     /// Preflight::new("https://app.example", Method::PUT)
     ///     .send(&router, "/tasks/1")
     ///     .await
@@ -877,8 +900,7 @@ impl CorsResponse {
     /// `name` (case-insensitive; a `*` counts without credentials).
     ///
     /// ```
-    /// # use axum::{Router};
-    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors, CorsRouter};
     /// #[cors(origins = ["https://app.example"], expose = ["x-request-id"])]
     /// async fn list_tasks() -> ([(&'static str, &'static str); 1], &'static str) {
     ///     ([("x-request-id", "42")], "[]")
@@ -886,7 +908,7 @@ impl CorsResponse {
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/tasks", with_cors!(get(list_tasks)));
+    /// let router: CorsRouter = CorsRouter::new().route("/tasks", with_cors!(get(list_tasks)));
     /// let response = CorsRequest::get("https://app.example")
     ///     .send(&router, "/tasks")
     ///     .await
@@ -916,14 +938,13 @@ impl CorsResponse {
     /// Asserts `Access-Control-Allow-Credentials: true`.
     ///
     /// ```
-    /// # use axum::{Router};
-    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors, CorsRouter};
     /// #[cors(origins = ["https://app.example"], credentials)]
     /// async fn profile() {}
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/me", with_cors!(get(profile)));
+    /// let router: CorsRouter = CorsRouter::new().route("/me", with_cors!(get(profile)));
     /// CorsRequest::get("https://app.example")
     ///     .credentials()
     ///     .send(&router, "/me")
@@ -948,14 +969,14 @@ impl CorsResponse {
     /// Asserts `Access-Control-Max-Age: seconds`.
     ///
     /// ```
-    /// # use axum::{http::Method, Router};
-    /// # use cors_runtime::{cors, testing::Preflight, with_cors};
+    /// # use axum::http::Method;
+    /// # use cors_runtime::{cors, testing::Preflight, with_cors, CorsRouter};
     /// #[cors(origins = ["https://app.example"], max_age = 3600)]
     /// async fn update_task() {}
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/tasks/{id}", with_cors!(put(update_task)));
+    /// let router: CorsRouter = CorsRouter::new().route("/tasks/{id}", with_cors!(put(update_task)));
     /// // The browser may reuse this answer for an hour.
     /// Preflight::new("https://app.example", Method::PUT)
     ///     .send(&router, "/tasks/1")
@@ -979,14 +1000,13 @@ impl CorsResponse {
     /// then keep one answer per origin.
     ///
     /// ```
-    /// # use axum::{Router};
-    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors, CorsRouter};
     /// #[cors(origins = ["https://app.example", "https://admin.example"])]
     /// async fn list_tasks() {}
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/tasks", with_cors!(get(list_tasks)));
+    /// let router: CorsRouter = CorsRouter::new().route("/tasks", with_cors!(get(list_tasks)));
     /// // The answer depends on the origin: a shared cache must not serve it to another one.
     /// CorsRequest::get("https://app.example")
     ///     .send(&router, "/tasks")
@@ -1009,8 +1029,7 @@ impl CorsResponse {
     /// Asserts the response's status.
     ///
     /// ```
-    /// # use axum::{Router};
-    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors, CorsRouter};
     /// #[cors(origins = ["https://app.example"])]
     /// async fn create_task() -> axum::http::StatusCode {
     ///     axum::http::StatusCode::CREATED
@@ -1018,7 +1037,7 @@ impl CorsResponse {
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/tasks", with_cors!(post(create_task)));
+    /// let router: CorsRouter = CorsRouter::new().route("/tasks", with_cors!(post(create_task)));
     /// CorsRequest::post("https://app.example")
     ///     .send(&router, "/tasks")
     ///     .await
@@ -1042,14 +1061,13 @@ impl CorsResponse {
     /// there).
     ///
     /// ```
-    /// # use axum::{Router};
-    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors};
+    /// # use cors_runtime::{cors, testing::CorsRequest, with_cors, CorsRouter};
     /// #[cors(origins = ["https://app.example"])]
     /// async fn list_tasks() {}
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let router: Router = Router::new().route("/tasks", with_cors!(get(list_tasks)));
+    /// let router: CorsRouter = CorsRouter::new().route("/tasks", with_cors!(get(list_tasks)));
     /// // An origin the policy does not list gets the response without any CORS header.
     /// CorsRequest::get("https://evil.example")
     ///     .send(&router, "/tasks")

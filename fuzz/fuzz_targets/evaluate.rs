@@ -1,7 +1,8 @@
-//! Fuzz target: the runtime's request evaluation, through a real axum `Router` holding every
-//! kind of policy (handler policies via `with_cors!`, group layers, a nested group, `enforce`,
+//! Fuzz target: the runtime's request evaluation, through a real `CorsRouter` holding every
+//! kind of policy (handler policies via `with_cors!`, group policies, a nested group, `enforce`,
 //! runtime policies from `Policy::builder` with an exact list, an async predicate and `enforce`,
-//! `origins = state(..)` handlers and groups, with and without `enforce`).
+//! `origins = state(..)` handlers and groups, with and without `enforce`), served as axum
+//! serves it (`into_router()`).
 //!
 //! Input (text-like, so seeds are readable): line 1 = method, line 2 = path, every further
 //! line = `name: value` (raw bytes; lines that are not a valid header are skipped).
@@ -22,7 +23,7 @@ use axum::{
     routing::get,
     Router,
 };
-use cors_runtime::{cors, cors_policy, with_cors, CorsLayer, OriginCheck, Policy};
+use cors_runtime::{cors, cors_policy, with_cors, CorsLayer, CorsRouter, OriginCheck, Policy};
 use libfuzzer_sys::fuzz_target;
 use tower_service::Service;
 
@@ -190,75 +191,86 @@ enum Model {
     None,
 }
 
-/// Whether `path` is `prefix` or under it.
-fn under(path: &str, prefix: &str) -> bool {
-    path.strip_prefix(prefix)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+/// The methods `with_cors!` mounts on a handler route (`GET` includes `HEAD`), or `None` for a
+/// route with no handler policy.
+fn mounted(path: &str) -> Option<&'static [&'static [u8]]> {
+    Some(match path {
+        "/h/list" => &[b"GET", b"HEAD", b"POST", b"PUT"],
+        "/h/any" => &[b"GET", b"HEAD", b"POST", b"DELETE"],
+        "/h/null" | "/h/disabled" | "/g/own" | "/s/ge/own" | "/s/enforce" => {
+            &[b"GET", b"HEAD", b"POST"]
+        }
+        "/h/enforce" => &[b"GET", b"HEAD", b"POST", b"PATCH"],
+        "/s/h" => &[b"GET", b"HEAD", b"PUT"],
+        _ => return None,
+    })
 }
 
-fn model(path: &str) -> Model {
+/// Which policy answers `method` (for a preflight: the requested method) on `path`, as a
+/// reference model: the `with_cors!` handler's for a mounted method, else the innermost group
+/// covering the route, else none. Paths that match no route (404s) have no policy: no group
+/// is applied with `layer` at the root.
+fn model(path: &str, method: &[u8]) -> Model {
+    let handler = match path {
+        "/h/list" | "/g/own" | "/s/ge/own" => Model::List,
+        "/h/any" => Model::Any,
+        "/h/null" => Model::Null,
+        "/h/enforce" => Model::Enforced,
+        "/h/disabled" => Model::Disabled,
+        "/s/h" => Model::StateHandler,
+        "/s/enforce" => Model::StateEnforced,
+        _ => Model::None,
+    };
+    if mounted(path).is_some_and(|methods| methods.contains(&method)) {
+        return handler;
+    }
+    match path {
+        "/g/plain" | "/g/own" => Model::Group,
+        "/g/inner/plain" => Model::Inner,
+        "/r/list/plain" => Model::RuntimeList,
+        "/r/async/plain" => Model::RuntimeAsync,
+        "/r/enforce/plain" => Model::RuntimeEnforced,
+        "/s/g/plain" => Model::StateGroup,
+        "/s/ge/plain" | "/s/ge/own" => Model::StateEnforcedGroup,
+        _ => Model::None,
+    }
+}
+
+/// Who may read the `405` of a method a handler route without a group does not serve: the
+/// origins every handler of the route allows (one handler per route here); none when a handler
+/// decides at run time (an async check) or is disabled.
+fn unmounted(path: &str) -> Model {
     match path {
         "/h/list" => Model::List,
         "/h/any" => Model::Any,
         "/h/null" => Model::Null,
         "/h/enforce" => Model::Enforced,
-        "/h/disabled" => Model::Disabled,
-        "/g/plain" => Model::Group,
-        "/g/inner/plain" => Model::Inner,
-        // With its own policy inside the group: the handler's (List) answers, but the group's
-        // `enforce` refuses first.
-        "/g/own" => Model::List,
-        p if p == "/g/inner" || p.starts_with("/g/inner/") => Model::Inner,
-        // Anything else under the group (its fallback included) is the group's.
-        p if p.starts_with("/g/") => Model::Group,
-        "/s/h" => Model::StateHandler,
-        "/s/enforce" => Model::StateEnforced,
-        // A handler policy (List) inside the enforcing state group.
-        "/s/ge/own" => Model::List,
-        p if under(p, "/r/list") => Model::RuntimeList,
-        p if under(p, "/r/async") => Model::RuntimeAsync,
-        p if under(p, "/r/enforce") => Model::RuntimeEnforced,
-        p if under(p, "/s/g") => Model::StateGroup,
-        p if under(p, "/s/ge") => Model::StateEnforcedGroup,
         _ => Model::None,
     }
 }
 
-/// The policy whose `enforce` guards `path`, if any (a group's, before any handler's).
-fn enforcer(path: &str) -> Option<Model> {
-    match path {
-        "/h/enforce" => Some(Model::Enforced),
-        "/s/enforce" => Some(Model::StateEnforced),
-        p if p.starts_with("/g/") => Some(Model::Group),
-        p if under(p, "/r/enforce") => Some(Model::RuntimeEnforced),
-        p if under(p, "/s/ge") => Some(Model::StateEnforcedGroup),
-        _ => None,
-    }
+/// Whether the policy `enforce`s.
+fn enforces(model: Model) -> bool {
+    matches!(
+        model,
+        Model::Enforced
+            | Model::Group
+            | Model::RuntimeEnforced
+            | Model::StateEnforced
+            | Model::StateEnforcedGroup
+    )
 }
 
-/// The group around a route with its own (handler) policy.
-fn enclosing_group(path: &str) -> Option<Model> {
-    match path {
-        "/g/own" => Some(Model::Group),
-        "/s/ge/own" => Some(Model::StateEnforcedGroup),
-        _ => None,
-    }
-}
-
-/// Whether answering `path` may start an async origin check (at most one per request).
-fn may_look_up(path: &str) -> bool {
-    [model(path), enforcer(path).unwrap_or(Model::None)]
-        .iter()
-        .any(|m| {
-            matches!(
-                m,
-                Model::RuntimeAsync
-                    | Model::StateHandler
-                    | Model::StateEnforced
-                    | Model::StateGroup
-                    | Model::StateEnforcedGroup
-            )
-        })
+/// Whether the policy checks origins asynchronously (at most one check per request).
+fn looks_up(model: Model) -> bool {
+    matches!(
+        model,
+        Model::RuntimeAsync
+            | Model::StateHandler
+            | Model::StateEnforced
+            | Model::StateGroup
+            | Model::StateEnforcedGroup
+    )
 }
 
 /// Obviously-correct reference: is `origin` one of `https://<labels>.example.com`?
@@ -309,17 +321,17 @@ fn router() -> Router {
     let state = AppState {
         tenants: Tenants(TENANTS),
     };
-    let group = Router::new()
+    let group = CorsRouter::new()
         .route("/plain", get(plain).post(plain).put(plain).delete(plain))
         .route("/own", with_cors!(get(list).post(list)))
         .nest(
             "/inner",
-            Router::new()
+            CorsRouter::new()
                 .route("/plain", get(plain).post(plain))
                 .layer(Inner::layer()),
         )
-        .layer(Group::layer());
-    Router::new()
+        .route_layer(Group::layer());
+    CorsRouter::new()
         .route("/h/list", with_cors!(get(list).post(list).put(list)))
         .route("/h/any", with_cors!(get(any).post(any).delete(any)))
         .route("/h/null", with_cors!(get(null).post(null)))
@@ -331,21 +343,21 @@ fn router() -> Router {
         .nest("/g", group)
         .nest(
             "/r/list",
-            Router::new()
+            CorsRouter::new()
                 .route("/plain", get(plain).post(plain).put(plain))
-                .layer(CorsLayer::from(runtime_list())),
+                .route_layer(CorsLayer::from(runtime_list())),
         )
         .nest(
             "/r/async",
-            Router::new()
+            CorsRouter::new()
                 .route("/plain", get(plain).post(plain).delete(plain))
-                .layer(CorsLayer::from(runtime_async())),
+                .route_layer(CorsLayer::from(runtime_async())),
         )
         .nest(
             "/r/enforce",
-            Router::new()
+            CorsRouter::new()
                 .route("/plain", get(plain).post(plain).patch(plain))
-                .layer(CorsLayer::from(runtime_enforced())),
+                .route_layer(CorsLayer::from(runtime_enforced())),
         )
         .route("/s/h", with_cors!(get(tenant_handler).put(tenant_handler)))
         .route(
@@ -354,18 +366,19 @@ fn router() -> Router {
         )
         .nest(
             "/s/g",
-            Router::new()
+            CorsRouter::new()
                 .route("/plain", get(plain).post(plain).put(plain))
-                .layer(TenantGroup::layer_with_state(&state)),
+                .route_layer(TenantGroup::layer_with_state(&state)),
         )
         .nest(
             "/s/ge",
-            Router::new()
+            CorsRouter::new()
                 .route("/plain", get(plain).post(plain).delete(plain))
                 .route("/own", with_cors!(get(list).post(list)))
-                .layer(TenantEnforcedGroup::layer_with_state(&state)),
+                .route_layer(TenantEnforcedGroup::layer_with_state(&state)),
         )
         .with_state(state)
+        .into_router()
 }
 
 thread_local! {
@@ -410,10 +423,24 @@ fn parse(data: &[u8]) -> Option<(Method, http::Uri, HeaderMap)> {
 }
 
 fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) {
-    let model = model(path);
     let headers = response.headers();
     let origins: Vec<&HeaderValue> = request.get_all("origin").iter().collect();
     let single = (origins.len() == 1).then(|| origins[0].as_bytes());
+    let requested: Vec<&HeaderValue> = request
+        .get_all("access-control-request-method")
+        .iter()
+        .collect();
+    let preflight = method == Method::OPTIONS && !origins.is_empty() && !requested.is_empty();
+    // The method whose policy applies: a preflight's requested one (none when several).
+    let applies: &[u8] = match (preflight, requested.as_slice()) {
+        (true, [one]) => one.as_bytes(),
+        (true, _) => b"",
+        (false, _) => method.as_str().as_bytes(),
+    };
+    let model = match model(path, applies) {
+        Model::None if !preflight => unmounted(path),
+        model => model,
+    };
     let acao: Vec<&HeaderValue> = headers
         .get_all("access-control-allow-origin")
         .iter()
@@ -424,23 +451,28 @@ fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) 
     );
     let ran = headers.contains_key("x-handler");
 
+    // A preflight never enters the app: no handler runs for one, on any path, whatever the
+    // origin.
+    assert!(!(preflight && ran), "{path}: a preflight ran the handler");
+
     if let Some(value) = acao.first() {
-        let origin = single.expect("Access-Control-Allow-Origin without a single request Origin");
         if value.as_bytes() == b"*" {
+            // `origins = "*"` answers `*` whatever the request's `Origin` (none, several, any
+            // length): the cache-safe answer.
             assert_eq!(model, Model::Any, "`*` from a non-`*` policy");
             assert!(!headers.contains_key("access-control-allow-credentials"));
         } else {
+            let origin =
+                single.expect("Access-Control-Allow-Origin without a single request Origin");
             assert_eq!(
                 value.as_bytes(),
                 origin,
                 "answered an origin other than the request's"
             );
-            // A handler's own policy inside a group answers for the handler; what the handler
-            // does not serve (a 405 of another method) is the group's to decorate.
-            let by_group = !ran && enclosing_group(path).is_some_and(|g| allowed(g, origin));
+            // One policy per exchange: the one for the route and method, nothing else.
             assert!(
-                allowed(model, origin) || by_group,
-                "{path}: origin {origin:?} allowed by accident: {headers:?}"
+                allowed(model, origin),
+                "{path}: origin {origin:?} allowed by accident ({model:?}): {headers:?}"
             );
             let vary: Vec<String> = headers
                 .get_all("vary")
@@ -465,28 +497,30 @@ fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) 
     }
 
     // A preflight answer (it alone carries `Access-Control-Allow-Methods`): an `OPTIONS` with one
-    // allowed `Origin` and one `Access-Control-Request-Method`, echoed; the handler did not run.
+    // allowed `Origin` and one `Access-Control-Request-Method`, echoed.
     if let Some(allow_methods) = headers.get("access-control-allow-methods") {
-        assert_eq!(method, Method::OPTIONS);
-        assert!(!ran, "a preflight ran the handler");
+        assert!(preflight, "{path}: preflight answer to a request that is not one");
         assert_eq!(acao.len(), 1, "preflight answer without an allowed origin");
-        let mut requested = request.get_all("access-control-request-method").iter();
-        assert_eq!(requested.next(), Some(allow_methods));
-        assert!(
-            requested.next().is_none(),
-            "several request methods, answered"
-        );
+        assert_eq!(requested.as_slice(), [allow_methods], "request method not echoed");
     }
 
     // `enforce`: the handler runs for a request with `Origin` only when the origin is allowed
-    // by the enforcing policy (a group's, before a handler's) or the browser says same-origin.
-    if let Some(enforcing) = enforcer(path) {
-        if ran && !origins.is_empty() && method != Method::OPTIONS {
-            let same_origin = {
-                let mut sites = request.get_all("sec-fetch-site").iter();
-                matches!((sites.next(), sites.next()), (Some(v), None) if v == "same-origin")
-            };
-            let by_policy = single.is_some_and(|o| allowed(enforcing, o));
+    // by the policy that applies to the route and method, or the browser says same-origin;
+    // without `Origin`, never for a cross-site request but a top-level navigation.
+    if enforces(model) && ran {
+        let is = |name: &str, value: &str| {
+            let mut all = request.get_all(name).iter();
+            matches!((all.next(), all.next()), (Some(v), None) if v == value)
+        };
+        if origins.is_empty() {
+            assert!(
+                !is("sec-fetch-site", "cross-site")
+                    || (is("sec-fetch-mode", "navigate") && is("sec-fetch-dest", "document")),
+                "{path}: enforce let a cross-site request without Origin through"
+            );
+        } else {
+            let same_origin = is("sec-fetch-site", "same-origin");
+            let by_policy = single.is_some_and(|o| allowed(model, o));
             assert!(
                 single.is_some() && (by_policy || same_origin),
                 "{path}: enforce let {origins:?} through"
@@ -495,13 +529,13 @@ fn check(method: &Method, path: &str, request: &HeaderMap, response: &Response) 
     }
 
     // Async origin checks (runtime `origins_async`, `state(..)`): at most one per request, none
-    // without an `Origin` or for a path whose policies have none.
+    // without an `Origin` or when the policy that applies has none.
     let lookups = LOOKUPS.with(Cell::get);
     assert!(
         lookups <= 1,
         "{path}: {lookups} origin checks for one request"
     );
-    if origins.is_empty() || !may_look_up(path) {
+    if origins.is_empty() || !looks_up(model) {
         assert_eq!(lookups, 0, "{path}: an origin check that was not needed");
     }
     if model == Model::Disabled {

@@ -65,15 +65,33 @@ pub(crate) fn plain(method: &str, uri: &str) -> Builder {
     Request::builder().method(method).uri(uri)
 }
 
+/// An app the tests send requests to: an axum `Router`, or a `CorsRouter` (served as
+/// `into_router()` serves it).
+pub(crate) trait App {
+    fn into_app(self) -> Router;
+}
+
+impl App for Router {
+    fn into_app(self) -> Router {
+        self
+    }
+}
+
+impl App for cors_runtime::CorsRouter {
+    fn into_app(self) -> Router {
+        self.into_router()
+    }
+}
+
 /// Sends `request` (empty body) through `app`.
-pub(crate) async fn send(app: Router, request: Builder) -> Reply {
+pub(crate) async fn send(app: impl App, request: Builder) -> Reply {
     send_request(app, request.body(Body::empty()).unwrap()).await
 }
 
 /// Sends `request` through `app` and reads the response. Every response, whatever the test,
 /// carries at most one `Access-Control-Allow-Origin`.
-pub(crate) async fn send_request(app: Router, request: Request<Body>) -> Reply {
-    let response = app.oneshot(request).await.unwrap();
+pub(crate) async fn send_request(app: impl App, request: Request<Body>) -> Reply {
+    let response = app.into_app().oneshot(request).await.unwrap();
     let (parts, body) = response.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX)
         .await

@@ -1,9 +1,9 @@
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::cors_policy;
 
 #[cors_policy(origins = "*", credentials, max_age = 100000)]
 pub struct ApiPolicy;
 
 fn main() {
-    let _app: Router = Router::new().layer(ApiPolicy::layer());
+    let _app: CorsRouter = CorsRouter::new().layer(ApiPolicy::layer());
 }

@@ -1,4 +1,4 @@
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, cors_policy, with_cors};
 
 #[cors_policy(origins = "*")]
@@ -10,7 +10,7 @@ pub struct ApiPolicy {
 async fn handler() {}
 
 fn main() {
-    let _app: Router = Router::new()
+    let _app: CorsRouter = CorsRouter::new()
         .route("/", with_cors!(get(handler)))
         .layer(ApiPolicy::layer());
 }

@@ -1,4 +1,4 @@
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, with_cors};
 
 #[cors(origins = [])]
@@ -8,5 +8,5 @@ async fn no_origin() {}
 async fn no_method() {}
 
 fn main() {
-    let _app: Router = Router::new().route("/", with_cors!(get(no_origin).post(no_method)));
+    let _app: CorsRouter = CorsRouter::new().route("/", with_cors!(get(no_origin).post(no_method)));
 }

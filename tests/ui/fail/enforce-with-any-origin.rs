@@ -1,4 +1,4 @@
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, cors_policy, with_cors};
 
 #[cors(origins = "*", enforce)]
@@ -15,7 +15,7 @@ pub struct AnyOrigin;
 async fn based() {}
 
 fn main() {
-    let _app: Router = Router::new()
+    let _app: CorsRouter = CorsRouter::new()
         .route("/", with_cors!(get(handler)))
         .route("/b", with_cors!(get(based)))
         .layer(Public::layer());

@@ -1,4 +1,4 @@
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, cors_policy, with_cors};
 
 #[cors_policy(origins = "*", credentials, max_age = "600")]
@@ -17,7 +17,7 @@ async fn update_task() {}
 async fn delete_task() {}
 
 fn main() {
-    let _app: Router = Router::new()
+    let _app: CorsRouter = CorsRouter::new()
         .route(
             "/",
             with_cors!(put(update_task).trace(update_task).put(update_task)),

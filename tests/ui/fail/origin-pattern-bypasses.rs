@@ -1,6 +1,6 @@
 //! Pattern forms behind the classic CORS bypasses (suffix, prefix, unescaped dot, regex):
 //! only `scheme://*.registrable-domain[:port]` is a pattern, so none of these can be written.
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, with_cors};
 
 #[cors(origins = [
@@ -16,5 +16,5 @@ use cors_runtime::{cors, with_cors};
 async fn handler() {}
 
 fn main() {
-    let _app: Router = Router::new().route("/", with_cors!(get(handler)));
+    let _app: CorsRouter = CorsRouter::new().route("/", with_cors!(get(handler)));
 }

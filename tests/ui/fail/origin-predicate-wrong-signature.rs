@@ -1,4 +1,4 @@
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, with_cors};
 
 fn allowed(origin: &str) -> bool {
@@ -9,5 +9,5 @@ fn allowed(origin: &str) -> bool {
 async fn handler() {}
 
 fn main() {
-    let _app: Router = Router::new().route("/", with_cors!(get(handler)));
+    let _app: CorsRouter = CorsRouter::new().route("/", with_cors!(get(handler)));
 }

@@ -1,6 +1,6 @@
 // A base policy that lists `null` with `allow_null_origin`: a handler that turns the flag off
 // must not compile.
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, cors_policy, with_cors};
 
 #[cors_policy(origins = ["https://app.example.com", "null"], allow_null_origin)]
@@ -10,5 +10,5 @@ pub struct Base;
 async fn h() {}
 
 fn main() {
-    let _app: Router = Router::new().route("/", with_cors!(get(h)));
+    let _app: CorsRouter = CorsRouter::new().route("/", with_cors!(get(h)));
 }

@@ -1,4 +1,4 @@
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, cors_policy, with_cors};
 
 #[cors_policy(origins = ["https://app.example.com"])]
@@ -13,5 +13,5 @@ async fn handler() {}
 async fn other() {}
 
 fn main() {
-    let _app: Router = Router::new().route("/", with_cors!(get(handler).post(other)));
+    let _app: CorsRouter = CorsRouter::new().route("/", with_cors!(get(handler).post(other)));
 }

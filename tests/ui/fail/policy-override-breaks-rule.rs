@@ -1,4 +1,4 @@
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, cors_policy, with_cors};
 
 #[cors_policy(origins = "*")]
@@ -8,5 +8,5 @@ pub struct PublicPolicy;
 async fn handler() {}
 
 fn main() {
-    let _app: Router = Router::new().route("/", with_cors!(get(handler)));
+    let _app: CorsRouter = CorsRouter::new().route("/", with_cors!(get(handler)));
 }

@@ -1,5 +1,5 @@
-use axum::{http::HeaderValue, Router};
-use cors_runtime::{cors, cors_policy, with_cors, OriginCheck};
+use axum::{http::HeaderValue};
+use cors_runtime::{cors, cors_policy, with_cors, OriginCheck, CorsRouter};
 
 #[derive(Clone)]
 struct Tenants;
@@ -17,5 +17,5 @@ struct TenantPolicy;
 async fn handler() {}
 
 fn main() {
-    let _app: Router<Tenants> = Router::new().route("/", with_cors!(get(handler)));
+    let _app: CorsRouter<Tenants> = CorsRouter::new().route("/", with_cors!(get(handler)));
 }

@@ -1,4 +1,4 @@
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, with_cors};
 
 #[derive(Clone)]
@@ -8,5 +8,5 @@ struct Tenants;
 async fn handler() {}
 
 fn main() {
-    let _app: Router<Tenants> = Router::new().route("/", with_cors!(get(handler)));
+    let _app: CorsRouter<Tenants> = CorsRouter::new().route("/", with_cors!(get(handler)));
 }

@@ -1,5 +1,5 @@
-use axum::{extract::FromRef, http::HeaderValue, Router};
-use cors_runtime::{cors, with_cors, OriginCheck};
+use axum::{extract::FromRef, http::HeaderValue};
+use cors_runtime::{cors, with_cors, OriginCheck, CorsRouter};
 
 #[derive(Clone)]
 struct Tenants;
@@ -28,7 +28,7 @@ impl FromRef<OtherState> for Tenants {
 async fn handler() {}
 
 fn main() {
-    let _app: Router = Router::new()
+    let _app: CorsRouter = CorsRouter::new()
         .route("/", with_cors!(get(handler)))
         .with_state(AppState);
 }

@@ -1,6 +1,6 @@
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::with_cors;
 
 fn main() {
-    let _app: Router = Router::new().route("/", with_cors!(get(|| async { "hi" })));
+    let _app: CorsRouter = CorsRouter::new().route("/", with_cors!(get(|| async { "hi" })));
 }

@@ -1,4 +1,4 @@
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, with_cors};
 
 #[cors(origins = "*")]
@@ -8,5 +8,5 @@ async fn list_tasks() {}
 async fn search_tasks() {}
 
 fn main() {
-    let _app: Router = Router::new().route("/", with_cors!(get(list_tasks).get(search_tasks)));
+    let _app: CorsRouter = CorsRouter::new().route("/", with_cors!(get(list_tasks).get(search_tasks)));
 }

@@ -1,4 +1,4 @@
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, with_cors};
 
 #[cors(origins = "*")]
@@ -7,5 +7,5 @@ async fn list_tasks() {}
 async fn create_task() {}
 
 fn main() {
-    let _app: Router = Router::new().route("/tasks", with_cors!(get(list_tasks).post(create_task)));
+    let _app: CorsRouter = CorsRouter::new().route("/tasks", with_cors!(get(list_tasks).post(create_task)));
 }

@@ -1,5 +1,5 @@
 //! `#[cors(disable)]`: no CORS for one handler, even inside a group policy.
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, cors_policy, with_cors};
 
 #[cors_policy(origins = "*")]
@@ -15,7 +15,7 @@ async fn internal() {}
 async fn list() {}
 
 fn main() {
-    let _app: Router = Router::new()
+    let _app: CorsRouter = CorsRouter::new()
         .route("/hook", with_cors!(post(webhook).get(list)))
         .route("/internal", with_cors!(get(internal)))
         .layer(PublicPolicy::layer());

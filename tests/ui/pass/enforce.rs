@@ -1,6 +1,6 @@
 //! `enforce`: a bare flag on handlers, named policies, and over a named policy.
-use axum::{routing::get, Router};
-use cors_runtime::{cors, cors_policy, with_cors};
+use axum::{routing::get};
+use cors_runtime::{cors, cors_policy, with_cors, CorsRouter};
 
 #[cors_policy(origins = ["https://app.example.com"], credentials, enforce)]
 pub struct Strict;
@@ -26,7 +26,7 @@ async fn inherited() {}
 async fn plain() {}
 
 fn main() {
-    let _app: Router = Router::new()
+    let _app: CorsRouter = CorsRouter::new()
         .route("/s", with_cors!(get(strict).post(strict_true).put(public)))
         .route("/b", with_cors!(get(based).post(inherited)))
         .route("/g", get(plain))

@@ -1,12 +1,12 @@
-//! Handlers with extractors and state: `with_cors!` works in a `Router<AppState>`.
+//! Handlers with extractors and state: `with_cors!` works in a `CorsRouter<AppState>`.
 use std::sync::Arc;
 
 use axum::{
     extract::{Path, State},
     http::StatusCode,
-    Json, Router,
+    Json,
 };
-use cors_runtime::{cors, with_cors};
+use cors_runtime::{cors, with_cors, CorsRouter};
 
 #[derive(Clone, Default)]
 struct AppState {
@@ -33,15 +33,15 @@ async fn list_tasks(State(state): State<AppState>) -> Json<Vec<String>> {
     Json(state.tasks.to_vec())
 }
 
-fn routes() -> Router<AppState> {
-    Router::new()
+fn routes() -> CorsRouter<AppState> {
+    CorsRouter::new()
         .route("/tasks", with_cors!(get(list_tasks)))
         .route("/tasks/{id}", with_cors!(put(update_task)))
         .route("/health", with_cors!(get(health::<AppState>)))
 }
 
 fn main() {
-    let _app: Router = routes().with_state(AppState::default());
+    let _app: CorsRouter = routes().with_state(AppState::default());
 }
 
 #[cors(origins = "*")]

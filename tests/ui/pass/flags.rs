@@ -1,6 +1,6 @@
 //! Flags and numbers: `credentials`, `max_age`, `private_network`, `allow_null_origin`,
 //! `allow_insecure_origins`, `preflight_status`.
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, with_cors};
 
 #[cors(origins = ["https://app.example.com"], credentials)]
@@ -40,7 +40,7 @@ async fn old_clients() {}
 async fn default_status() {}
 
 fn main() {
-    let _app: Router = Router::new()
+    let _app: CorsRouter = CorsRouter::new()
         .route(
             "/c",
             with_cors!(get(with_credentials)

@@ -1,6 +1,6 @@
 //! Handlers in another module: the companion copies the handler's visibility, and a `use` of
 //! the handler brings the companion along.
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::with_cors;
 
 use api::nested::list_tasks;
@@ -21,7 +21,7 @@ mod api {
 }
 
 fn main() {
-    let _app: Router = Router::new()
+    let _app: CorsRouter = CorsRouter::new()
         .route(
             "/tasks/{id}",
             with_cors!(put(api::update_task).delete(crate::api::delete_task)),

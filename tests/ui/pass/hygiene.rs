@@ -11,6 +11,8 @@ struct Router;
 struct MethodRouter;
 struct Spec;
 struct Route;
+struct CorsRouter;
+struct CorsMethodRouter;
 struct CorsLayer;
 struct Names;
 struct Origins;
@@ -94,7 +96,7 @@ fn main() {
     #[cors_runtime::cors(origins = "*")]
     async fn local_handler() {}
 
-    let _app: ::axum::Router = ::axum::Router::new()
+    let _app: ::cors_runtime::CorsRouter = ::cors_runtime::CorsRouter::new()
         .route(
             "/a",
             cors_runtime::with_cors!(get(any_origin).post(listed).put(by_predicate)),

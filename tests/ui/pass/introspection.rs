@@ -4,13 +4,10 @@
 
 use axum::{
     http::HeaderValue,
-    routing::get,
-    Router,
-};
+    routing::get};
 use cors_runtime::{
     cors, cors_policy, policy_of, with_cors, Allowed, AllowedOrigins, CorsLayer, Policy,
-    PolicyBuilder, PolicyError,
-};
+    PolicyBuilder, PolicyError, CorsRouter};
 
 mod api {
     use cors_runtime::cors;
@@ -52,10 +49,10 @@ fn main() -> Result<(), PolicyError> {
 
     let tenants = std::sync::Arc::new(vec!["https://t.example".to_owned()]);
     let tenant_policy = Policy::builder("Tenants").origins_async(tenants, tenant_ok).build()?;
-    let _app: Router = Router::new()
+    let _app: CorsRouter = CorsRouter::new()
         .route("/tasks", with_cors!(get(list_tasks)))
         .route("/tasks/{id}", with_cors!(put(api::update_task)))
-        .route("/one", get(plain).layer(CorsLayer::from_policy(runtime()?)))
+        .merge(CorsRouter::new().route("/one", get(plain)).layer(CorsLayer::from_policy(runtime()?)))
         .route("/tenant", get(plain))
         .layer(CorsLayer::from(tenant_policy));
     Ok(())

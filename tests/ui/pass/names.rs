@@ -1,5 +1,5 @@
 //! `methods`, `headers` and `expose`, as lists and as `"*"`.
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, with_cors};
 
 #[cors(origins = "*", methods = [GET, "PATCH", PURGE])]
@@ -24,7 +24,7 @@ async fn any_expose() {}
 async fn empty_lists() {}
 
 fn main() {
-    let _app: Router = Router::new()
+    let _app: CorsRouter = CorsRouter::new()
         .route("/m", with_cors!(get(listed_methods).post(any_method)))
         .route("/h", with_cors!(get(listed_headers).post(any_header)))
         .route("/e", with_cors!(get(listed_expose).post(any_expose)))

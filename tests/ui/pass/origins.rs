@@ -1,9 +1,6 @@
 //! Every form of `origins`.
-use axum::{
-    http::{request::Parts, HeaderValue},
-    Router,
-};
-use cors_runtime::{cors, with_cors};
+use axum::http::{request::Parts, HeaderValue};
+use cors_runtime::{cors, with_cors, CorsRouter};
 
 #[cors(origins = "*")]
 async fn any_origin() {}
@@ -42,7 +39,7 @@ fn main() {
         "CORS_ORIGINS",
         "https://a.example.com,https://*.b.example.com",
     );
-    let _app: Router = Router::new()
+    let _app: CorsRouter = CorsRouter::new()
         .route("/any", with_cors!(get(any_origin)))
         .route("/listed", with_cors!(get(listed)))
         .route(

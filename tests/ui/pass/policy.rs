@@ -1,6 +1,6 @@
 //! Named policies: `#[cors_policy]`, `policy = X` with overrides, `X::layer()`.
-use axum::{routing::get, Router};
-use cors_runtime::{cors, cors_policy, with_cors};
+use axum::{routing::get};
+use cors_runtime::{cors, cors_policy, with_cors, CorsRouter};
 
 #[cors_policy(origins = ["https://app.example.com"], credentials, headers = ["authorization"])]
 pub struct AuthPolicy;
@@ -40,16 +40,16 @@ async fn health() -> &'static str {
 }
 
 fn main() {
-    let _app: Router = Router::new()
+    let _app: CorsRouter = CorsRouter::new()
         .route("/a", with_cors!(get(as_is).put(overridden)))
         .route("/b", with_cors!(get(tightened).delete(by_path)))
         .merge(
-            Router::new()
+            CorsRouter::new()
                 .route("/health", get(health))
                 .layer(PublicPolicy::layer()),
         )
         .merge(
-            Router::new()
+            CorsRouter::new()
                 .route("/admin", get(health))
                 .layer(policies::AdminPolicy::layer()),
         );

@@ -2,8 +2,8 @@
 //! policy (`layer_with_state`), with a state that holds the check through `FromRef`.
 #![deny(warnings)]
 
-use axum::{extract::FromRef, http::HeaderValue, routing::get, Router};
-use cors_runtime::{cors, cors_policy, with_cors, OriginCheck, Policy};
+use axum::{extract::FromRef, http::HeaderValue, routing::get};
+use cors_runtime::{cors, cors_policy, with_cors, OriginCheck, Policy, CorsRouter};
 
 #[derive(Clone)]
 pub struct Tenants(std::sync::Arc<Vec<String>>);
@@ -53,7 +53,7 @@ fn main() {
     let _policy = Policy::builder("Runtime")
         .origins_checked_by(Tenants::from_ref(&state))
         .build();
-    let _app: Router = Router::new()
+    let _app: CorsRouter = CorsRouter::new()
         .route("/a", with_cors!(put(api::update).get(overridden)))
         .route("/b", with_cors!(get(fixed)))
         .route("/c", get(plain))

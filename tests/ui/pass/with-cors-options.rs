@@ -1,5 +1,5 @@
 //! A user's own `.options(handler)` next to the generated preflight handler.
-use axum::Router;
+use cors_runtime::CorsRouter;
 use cors_runtime::{cors, with_cors};
 
 #[cors(origins = ["https://app.example.com"], headers = ["content-type"])]
@@ -13,7 +13,7 @@ async fn describe() -> &'static str {
 }
 
 fn main() {
-    let _app: Router = Router::new()
+    let _app: CorsRouter = CorsRouter::new()
         .route(
             "/tasks/{id}",
             with_cors!(put(update_task).options(describe).delete(delete_task)),

@@ -1,0 +1,305 @@
+//! [`CorsMethodRouter`]: what `with_cors!` builds, an axum `MethodRouter` plus the policy of
+//! each handler in it, for [`CorsRouter::route`](crate::CorsRouter::route).
+
+use std::{any::TypeId, convert::Infallible, fmt, marker::PhantomData, sync::Arc};
+
+use axum::{
+    extract::Request,
+    handler::Handler,
+    response::IntoResponse,
+    routing::{MethodFilter, MethodRouter, Route},
+};
+use http::{HeaderValue, Method};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::{
+    origin::OriginCheckFuture,
+    spec::{Annotated, StateOrigins},
+    Policy,
+};
+
+/// `<A as StateOrigins<S>>::start`: the `origins = state(Type)` check of a mounted handler.
+pub(crate) type StartCheck<S> = fn(&S, &HeaderValue) -> Option<OriginCheckFuture>;
+
+/// Zero-sized token naming the annotated handler `A` whose policy a mount uses.
+pub struct PolicyOf<A>(PhantomData<fn() -> A>);
+
+impl<A> PolicyOf<A> {
+    pub(crate) const fn new() -> Self {
+        PolicyOf(PhantomData)
+    }
+}
+
+impl<A> fmt::Debug for PolicyOf<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PolicyOf")
+    }
+}
+
+/// One `with_cors!` handler under one method, before the router state is known.
+pub(crate) struct Mount<S> {
+    pub(crate) method: Method,
+    pub(crate) policy: Arc<Policy>,
+    /// The policy as declared (`state(..)` origins shown as such), for the inventory.
+    pub(crate) declared: Arc<Policy>,
+    pub(crate) handler: TypeId,
+    /// The `state(Type)` origin check, until `CorsRouter::with_state` binds it.
+    pub(crate) check: Option<StartCheck<S>>,
+}
+
+impl<S> Clone for Mount<S> {
+    fn clone(&self) -> Self {
+        Mount {
+            method: self.method.clone(),
+            policy: self.policy.clone(),
+            declared: self.declared.clone(),
+            handler: self.handler,
+            check: self.check,
+        }
+    }
+}
+
+impl<S> fmt::Debug for Mount<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mount")
+            .field("method", &self.method)
+            .field("policy", &self.policy.name())
+            .finish_non_exhaustive()
+    }
+}
+
+/// An axum [`MethodRouter`] whose handlers carry their `#[cors]` policies: what
+/// `with_cors!(put(a).delete(b))` returns, for [`CorsRouter::route`](crate::CorsRouter::route).
+///
+/// The handlers are mounted as they are (no wrapper): the router's CORS layer answers their
+/// preflights and decorates their responses with the policy of the handler mounted under the
+/// method, before and after any middleware.
+///
+/// ```
+/// use cors_runtime::{cors, with_cors, CorsMethodRouter, CorsRouter};
+///
+/// #[cors(origins = ["https://app.example"])]
+/// async fn update_task() {}
+///
+/// let route: CorsMethodRouter = with_cors!(put(update_task));
+/// let app: CorsRouter = CorsRouter::new().route("/tasks/{id}", route);
+/// # drop(app);
+/// ```
+///
+/// An axum `Router` does not take it (`Router::route` wants a `MethodRouter`): outside a
+/// `CorsRouter`, nothing would answer its preflights before your middleware.
+pub struct CorsMethodRouter<S = ()> {
+    pub(crate) router: MethodRouter<S>,
+    pub(crate) mounts: Vec<Mount<S>>,
+}
+
+impl<S> fmt::Debug for CorsMethodRouter<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for mount in &self.mounts {
+            map.entry(&mount.method, &mount.policy.name());
+        }
+        map.finish()
+    }
+}
+
+impl<S> Default for CorsMethodRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A plain axum method router, with no handler policy (group policies may cover it).
+impl<S> From<MethodRouter<S>> for CorsMethodRouter<S> {
+    fn from(router: MethodRouter<S>) -> Self {
+        CorsMethodRouter {
+            router,
+            mounts: Vec::new(),
+        }
+    }
+}
+
+macro_rules! mount_fns {
+    ($($name:ident => $filter:ident [$($method:ident),+];)+) => {
+        $(
+            #[doc = concat!(
+                "Mounts `handler` under", $(" `", stringify!($method), "`",)+
+                " with the policy of its `#[cors]` annotation (`with_cors!(",
+                stringify!($name), "(handler))` calls it)."
+            )]
+            pub fn $name<H, T, A>(self, handler: H, policy: PolicyOf<A>) -> Self
+            where
+                H: Handler<T, S>,
+                T: 'static,
+                A: Annotated + StateOrigins<S>,
+            {
+                self.mount(MethodFilter::$filter, &[$(Method::$method),+], handler, policy)
+            }
+        )+
+    };
+}
+
+impl<S> CorsMethodRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    /// An empty method router; `with_cors!(put(a))` expands to
+    /// `CorsMethodRouter::new().put(a, ..)`.
+    ///
+    /// ```
+    /// use cors_runtime::CorsMethodRouter;
+    ///
+    /// let route: CorsMethodRouter = CorsMethodRouter::new();
+    /// # drop(route);
+    /// ```
+    pub fn new() -> Self {
+        CorsMethodRouter {
+            router: MethodRouter::new(),
+            mounts: Vec::new(),
+        }
+    }
+
+    mount_fns! {
+        get => GET [GET, HEAD];
+        head => HEAD [HEAD];
+        post => POST [POST];
+        put => PUT [PUT];
+        delete => DELETE [DELETE];
+        patch => PATCH [PATCH];
+    }
+
+    #[track_caller]
+    fn mount<H, T, A>(
+        mut self,
+        filter: MethodFilter,
+        methods: &[Method],
+        handler: H,
+        _policy: PolicyOf<A>,
+    ) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+        A: Annotated + StateOrigins<S>,
+    {
+        // Built (and `env("VAR")` read) once per handler, when the first router mounting it is
+        // built, so an invalid list stops start-up there.
+        let base = A::policy();
+        let policy = Arc::new(base.for_mount(&A::SPEC, methods));
+        let check = base
+            .checks_state()
+            .then_some(<A as StateOrigins<S>>::start as StartCheck<S>);
+        for method in methods {
+            self.mounts.push(Mount {
+                method: method.clone(),
+                policy: policy.clone(),
+                declared: policy.clone(),
+                handler: TypeId::of::<A>(),
+                check,
+            });
+        }
+        self.router = self.router.on(filter, handler);
+        self
+    }
+
+    /// Your own `OPTIONS` handler, for `OPTIONS` requests that are not preflights (the router
+    /// answers preflights before any handler runs): `with_cors!(put(a).options(describe))`.
+    ///
+    /// ```
+    /// use axum::{body::Body, http::{Method, Request}};
+    /// use cors_runtime::{cors, testing::Preflight, with_cors, CorsRouter};
+    /// use tower::ServiceExt;
+    ///
+    /// #[cors(origins = ["https://app.example"])]
+    /// async fn update_task() {}
+    ///
+    /// async fn describe() -> &'static str {
+    ///     "PUT updates the task"
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = CorsRouter::new()
+    ///     .route("/tasks/{id}", with_cors!(put(update_task).options(describe)));
+    ///
+    /// // A plain `OPTIONS` reaches `describe`...
+    /// let plain = Request::options("/tasks/1").body(Body::empty())?;
+    /// let response = app.clone().oneshot(plain).await?;
+    /// let body = axum::body::to_bytes(response.into_body(), 1024).await?;
+    /// assert_eq!(body, "PUT updates the task");
+    ///
+    /// // ...while preflights are answered by the policy.
+    /// Preflight::new("https://app.example", Method::PUT)
+    ///     .send(&app, "/tasks/1")
+    ///     .await
+    ///     .assert_allowed()
+    ///     .assert_status(204);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn options<H, T>(mut self, handler: H) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+    {
+        self.router = self.router.options(handler);
+        self
+    }
+
+    /// Middleware for this route's handlers only, as axum's [`MethodRouter::layer`]: it runs
+    /// inside the router's CORS layer, so it never sees a preflight and its answers (a 401)
+    /// carry the CORS headers.
+    pub fn layer<L>(self, layer: L) -> Self
+    where
+        L: Layer<Route> + Clone + Send + Sync + 'static,
+        L::Service: Service<Request> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as Service<Request>>::Error: Into<Infallible> + 'static,
+        <L::Service as Service<Request>>::Future: Send + 'static,
+    {
+        CorsMethodRouter {
+            router: self.router.layer(layer),
+            mounts: self.mounts,
+        }
+    }
+
+    /// Middleware for this route's handlers only, as axum's [`MethodRouter::route_layer`]
+    /// (not for the 405 of a method the route does not serve).
+    ///
+    /// ```
+    /// use axum::{extract::Request, http::StatusCode, middleware::{self, Next}, response::Response};
+    /// use cors_runtime::{cors, with_cors, CorsRouter};
+    ///
+    /// async fn require_bearer(request: Request, next: Next) -> Result<Response, StatusCode> {
+    ///     match request.headers().get("authorization") {
+    ///         Some(value) if value == "Bearer demo-token" => Ok(next.run(request).await),
+    ///         _ => Err(StatusCode::UNAUTHORIZED),
+    ///     }
+    /// }
+    ///
+    /// #[cors(origins = ["https://app.example"], headers = ["authorization"])]
+    /// async fn update_task() {}
+    ///
+    /// let app: CorsRouter = CorsRouter::new().route(
+    ///     "/tasks/{id}",
+    ///     with_cors!(put(update_task)).route_layer(middleware::from_fn(require_bearer)),
+    /// );
+    /// # drop(app);
+    /// ```
+    #[track_caller]
+    pub fn route_layer<L>(self, layer: L) -> Self
+    where
+        L: Layer<Route> + Clone + Send + Sync + 'static,
+        L::Service: Service<Request, Error = Infallible> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as Service<Request>>::Future: Send + 'static,
+    {
+        CorsMethodRouter {
+            router: self.router.route_layer(layer),
+            mounts: self.mounts,
+        }
+    }
+}
