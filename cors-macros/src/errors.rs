@@ -67,3 +67,16 @@ impl Drop for Errors {
         }
     }
 }
+
+#[cfg(test)]
+impl Errors {
+    /// Every message, in source order (tests).
+    pub(crate) fn messages(mut self) -> Vec<String> {
+        let mut errors = std::mem::take(&mut self.errors);
+        errors.sort_by_key(|(order, _)| *order);
+        errors
+            .into_iter()
+            .flat_map(|(_, e)| e.into_iter().map(|e| e.to_string()))
+            .collect()
+    }
+}

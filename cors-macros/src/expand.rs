@@ -5,6 +5,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::{spanned::Spanned, Fields, Path};
 
+use cors_rules::shape::ListFacts;
+
 use crate::{
     errors::{Errors, LAST},
     item::{self, Item},
@@ -87,6 +89,18 @@ fn spec_tokens(name: &str, spec: &Spec, disabled_stub: bool) -> TokenStream {
     quote!(#p::Spec { #(#fields,)* ..#base })
 }
 
+/// `ListFacts { null: .., insecure: .. }`: data the compile-time check compares with flags.
+fn facts_tokens(facts: &ListFacts<String>, span: Span) -> TokenStream {
+    let fact = |fact: &Option<String>| match fact {
+        Some(message) => quote_spanned!(span=> ::cors_runtime::__private::Option::Some(#message)),
+        None => quote_spanned!(span=> ::cors_runtime::__private::Option::None),
+    };
+    let (null, insecure) = (fact(&facts.null), fact(&facts.insecure));
+    quote_spanned! {span=>
+        ::cors_runtime::__private::ListFacts { null: #null, insecure: #insecure }
+    }
+}
+
 /// `impl<S> StateOrigins<S> for #name`: where the async origin check of `state(Type)` comes
 /// from (the type itself, or the base policy), or nothing.
 fn state_origins_impl(name: &syn::Ident, spec: &Spec, stub: bool) -> TokenStream {
@@ -162,14 +176,27 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
         },
         _ => TokenStream::new(),
     };
-    // Spanned at the `policy` key as a whole (no interpolated call-site tokens), so that a
-    // failed check points there.
+    // The merged spec's flags against the facts of the origin list it ends up with (its own,
+    // or the base policy's). Spanned at the `policy` key as a whole (no interpolated
+    // call-site tokens), so that a failed check points there.
     let check = match &spec.policy {
-        Some((_, key_span)) if !stub => quote_spanned! {*key_span=>
-            const _: () = ::cors_runtime::__private::check(
-                &<#name as ::cors_runtime::__private::Annotated>::SPEC,
-            );
-        },
+        Some((path, key_span)) if !stub => {
+            let facts = match (&spec.origins, &spec.facts) {
+                (_, Some(facts)) => facts_tokens(facts, *key_span),
+                (None, None) => quote_spanned! {*key_span=>
+                    <#path as ::cors_runtime::__private::NamedPolicy>::FACTS
+                },
+                (Some(_), None) => quote_spanned! {*key_span=>
+                    ::cors_runtime::__private::ListFacts::NONE
+                },
+            };
+            quote_spanned! {*key_span=>
+                const _: () = ::cors_runtime::__private::check(
+                    &<#name as ::cors_runtime::__private::Annotated>::SPEC,
+                    #facts,
+                );
+            }
+        }
         _ => TokenStream::new(),
     };
     let errors = errors.finish();
@@ -266,6 +293,13 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
             }
         },
     };
+    let facts = match &spec.facts {
+        Some(facts) if !stub => {
+            let facts = facts_tokens(facts, Span::call_site());
+            quote!(const FACTS: #p::ListFacts = #facts;)
+        }
+        _ => TokenStream::new(),
+    };
     let errors = errors.finish();
     quote! {
         #item
@@ -273,6 +307,7 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
         #[diagnostic::do_not_recommend]
         impl #p::NamedPolicy for #name {
             const SPEC: #p::Spec = #spec_value;
+            #facts
         }
         impl #name {
             #layer

@@ -9,9 +9,6 @@ mod expand;
 mod item;
 mod keys;
 mod parse;
-// `rules.rs` is a symlink to `cors-runtime/src/rules.rs`: one source for both crates, and a
-// real file in the packaged crate.
-mod rules;
 mod validate;
 
 /// A handler's CORS policy, checked at compile time.

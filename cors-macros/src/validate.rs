@@ -1,6 +1,8 @@
-//! Semantic checks: one `check_*` per rule, all run, every problem reported with its span.
-//! The output holds only valid data.
+//! Semantic checks: each key's value read with its span (the forms an attribute may take),
+//! then every rule applied by `cors_rules::check`, the one implementation the runtime uses
+//! too; each problem is reported at the token it is about. The output holds only valid data.
 
+use cors_rules::{shape::ListFacts, Input, Key, Kind, Problem, Syntax};
 use proc_macro2::Span;
 use syn::{Ident, Path};
 
@@ -8,7 +10,6 @@ use crate::{
     errors::{Errors, LAST},
     keys,
     parse::{Arg, AttrArgs, Elem, Value},
-    rules,
 };
 
 /// Which attribute is being checked.
@@ -23,6 +24,13 @@ impl Attr {
         match self {
             Attr::Cors => keys::CORS_KEYS,
             Attr::Policy => keys::POLICY_KEYS,
+        }
+    }
+
+    fn syntax(self) -> Syntax {
+        match self {
+            Attr::Cors => Syntax::Cors,
+            Attr::Policy => Syntax::CorsPolicy,
         }
     }
 }
@@ -58,10 +66,36 @@ pub(crate) struct Spec {
     pub(crate) enforce: Option<bool>,
     /// `policy = X`, with the span of the key for the merged-spec check.
     pub(crate) policy: Option<(Path, Span)>,
+    /// What a literal `origins` list holds that the flags decide on (`None`: no literal list),
+    /// emitted for the compile-time check of a merged `policy = X`.
+    pub(crate) facts: Option<ListFacts<String>>,
 }
 
 fn is(key: &Ident, name: &str) -> bool {
     key == name
+}
+
+/// A list entry the rules look at, with the span its problems point at.
+struct Listed {
+    values: Vec<String>,
+    spans: Vec<Span>,
+}
+
+impl Listed {
+    fn strs(&self) -> Vec<&str> {
+        self.values.iter().map(String::as_str).collect()
+    }
+}
+
+/// The values of one attribute as the rules see them, with the tokens to point at.
+#[derive(Default)]
+struct Read {
+    origins: Option<Listed>,
+    methods: Option<Listed>,
+    headers: Option<Listed>,
+    expose: Option<Listed>,
+    max_age: Option<u64>,
+    preflight_status: Option<u64>,
 }
 
 /// Checks the arguments of one attribute. Errors come out in source order (see [`Errors::at`]).
@@ -75,6 +109,7 @@ pub(crate) fn attr(attr: Attr, args: &AttrArgs, errors: &mut Errors) -> Spec {
         errors.at(arg.index);
         Some(arg)
     };
+    let mut read = Read::default();
 
     spec.credentials = check(keys::CREDENTIALS, errors).and_then(|a| check_flag(a, errors));
     spec.private_network = check(keys::PRIVATE_NETWORK, errors).and_then(|a| check_flag(a, errors));
@@ -84,40 +119,128 @@ pub(crate) fn attr(attr: Attr, args: &AttrArgs, errors: &mut Errors) -> Spec {
         check(keys::ALLOW_INSECURE_ORIGINS, errors).and_then(|a| check_flag(a, errors));
     spec.disable = check(keys::DISABLE, errors).and_then(|a| check_flag(a, errors));
     spec.enforce = check(keys::ENFORCE, errors).and_then(|a| check_flag(a, errors));
-    spec.max_age = check(keys::MAX_AGE, errors).and_then(|a| check_max_age(a, errors));
-    spec.preflight_status =
-        check(keys::PREFLIGHT_STATUS, errors).and_then(|a| check_status(a, errors));
+    read.max_age = check(keys::MAX_AGE, errors).and_then(|a| read_max_age(a, errors));
+    read.preflight_status =
+        check(keys::PREFLIGHT_STATUS, errors).and_then(|a| read_status(a, errors));
     spec.policy = check(keys::POLICY, errors).and_then(|a| check_policy(a, errors));
-    spec.methods = check(keys::METHODS, errors).and_then(|a| check_methods(a, errors));
-    spec.headers = check(keys::HEADERS, errors).and_then(|a| check_headers(a, errors, false));
-    spec.expose = check(keys::EXPOSE, errors).and_then(|a| check_headers(a, errors, true));
+    spec.methods =
+        check(keys::METHODS, errors).and_then(|a| read_methods(a, errors, &mut read.methods));
+    spec.headers =
+        check(keys::HEADERS, errors).and_then(|a| read_headers(a, errors, &mut read.headers));
+    spec.expose =
+        check(keys::EXPOSE, errors).and_then(|a| read_headers(a, errors, &mut read.expose));
     let origins_arg = check(keys::ORIGINS, errors);
-    spec.origins = origins_arg.and_then(|a| check_origins(a, &spec, errors));
+    spec.origins = origins_arg.and_then(|a| read_origins(a, errors, &mut read.origins));
 
-    if spec.disable == Some(true) {
-        for other in args.iter().filter(|a| !is(&a.key, keys::DISABLE)) {
-            errors.at(other.index).push(
-                &other.key,
-                format!(
-                    "`disable` turns CORS off for this handler, so `{}` has no effect; remove it",
-                    other.key
-                ),
-            );
-        }
-        return spec;
-    }
+    let disabled = spec.disable == Some(true);
     // An unknown or unparsable argument may be a misspelled `origins`: do not guess.
-    if origins_arg.is_none() && spec.policy.is_none() && all_known && complete {
-        errors.at(LAST).push_at(
-            Span::call_site(),
-            match attr {
-                Attr::Cors => "#[cors] needs `origins`; add `origins = [\"https://app.example.com\"]`, `origins = \"*\"` or `policy = SomePolicy`",
-                Attr::Policy => "#[cors_policy] needs `origins`; add `origins = [\"https://app.example.com\"]` or `origins = \"*\"`",
-            },
-        );
+    let origins_unknown = spec.policy.is_some() || !(all_known && complete) || disabled;
+    let problems = rules(&spec, &read, origins_arg.is_some(), origins_unknown);
+    for problem in problems {
+        // `disable` makes the rules between keys moot: only "has no effect" is reported.
+        if !(disabled && matches!(problem.kind, Kind::Conflict(_))) {
+            report(attr, &problem, &args, &read, errors);
+        }
     }
-    check_cross_keys(&args, &spec, errors);
+    if disabled {
+        let given: Vec<Key> = args.iter().filter_map(|a| key_of(&a.key)).collect();
+        for problem in cors_rules::check_disable(&given) {
+            report(attr, &problem, &args, &read, errors);
+        }
+    }
+    // After any problem the caller emits the stub spec, so values here need not be cleared.
+    if let Some(OriginsSpec::List(list)) = &spec.origins {
+        spec.facts = Some(cors_rules::origin::list_facts(list, Syntax::Cors));
+    }
+    spec.max_age = read.max_age.and_then(|n| u32::try_from(n).ok());
+    spec.preflight_status = read.preflight_status.and_then(|n| u16::try_from(n).ok());
     spec
+}
+
+/// Every rule over the values read; a value left to `policy = X` is unknown (`None`).
+fn rules(spec: &Spec, read: &Read, origins_given: bool, origins_unknown: bool) -> Vec<Problem> {
+    let based = spec.policy.is_some();
+    let flag = |value: Option<bool>| value.or((!based).then_some(false));
+    let (origins, methods, headers, expose) = (
+        strs(&read.origins),
+        strs(&read.methods),
+        strs(&read.headers),
+        strs(&read.expose),
+    );
+    let input = Input {
+        origins: match (&spec.origins, &origins) {
+            (Some(OriginsSpec::Any), _) => cors_rules::Origins::Any,
+            (_, Some(list)) => cors_rules::Origins::List(list),
+            (None, None) if !origins_given && !origins_unknown => cors_rules::Origins::Unset,
+            (None, None) => cors_rules::Origins::Inherited,
+            (Some(_), None) => cors_rules::Origins::Other,
+        },
+        methods: names(&spec.methods, &methods),
+        headers: names(&spec.headers, &headers),
+        expose: names(&spec.expose, &expose),
+        credentials: flag(spec.credentials),
+        allow_null_origin: flag(spec.allow_null_origin),
+        allow_insecure_origins: flag(spec.allow_insecure_origins),
+        enforce: flag(spec.enforce),
+        max_age: read.max_age,
+        preflight_status: read.preflight_status,
+    };
+    cors_rules::check(&input)
+}
+
+fn strs(listed: &Option<Listed>) -> Option<Vec<&str>> {
+    listed.as_ref().map(Listed::strs)
+}
+
+fn names<'a>(given: &Option<NamesSpec>, list: &'a Option<Vec<&'a str>>) -> cors_rules::Names<'a> {
+    match (given, list) {
+        (Some(NamesSpec::Any), _) => cors_rules::Names::Any,
+        (_, Some(list)) => cors_rules::Names::List(list),
+        _ => cors_rules::Names::Default,
+    }
+}
+
+fn key_of(ident: &Ident) -> Option<Key> {
+    keys::KEYS
+        .iter()
+        .find(|(name, _)| ident == name)
+        .map(|&(_, key)| key)
+}
+
+/// Reports `problem` at its token: the list entry, the key's value, the key, or (for a
+/// missing key) the whole attribute.
+fn report(attr: Attr, problem: &Problem, args: &[&Arg], read: &Read, errors: &mut Errors) {
+    let message = problem.message(attr.syntax());
+    let Some(arg) = args.iter().find(|a| key_of(&a.key) == Some(problem.key)) else {
+        errors.at(LAST).push_at(Span::call_site(), message);
+        return;
+    };
+    errors.at(arg.index);
+    let listed = match problem.key {
+        Key::Origins => &read.origins,
+        Key::Methods => &read.methods,
+        Key::Headers => &read.headers,
+        Key::Expose => &read.expose,
+        _ => &None,
+    };
+    let entry = problem
+        .entry
+        .as_ref()
+        .and_then(|e| listed.as_ref()?.spans.get(e.index));
+    let at_value = matches!(
+        problem.kind,
+        Kind::EmptyOrigins
+            | Kind::EmptyMethods
+            | Kind::MaxAgeTooLarge(_)
+            | Kind::PreflightStatus(_)
+            | Kind::Conflict(cors_rules::shape::Conflict::ExposeAnyWithCredentials)
+    );
+    let span = match entry {
+        Some(span) => *span,
+        None if at_value => arg.value.span(&arg.key),
+        None => arg.key.span(),
+    };
+    errors.push_at(span, message);
 }
 
 /// Unknown and duplicate keys; returns the known, first occurrences, and whether every key was
@@ -179,7 +302,7 @@ fn check_flag(arg: &Arg, errors: &mut Errors) -> Option<bool> {
     }
 }
 
-fn check_max_age(arg: &Arg, errors: &mut Errors) -> Option<u32> {
+fn read_max_age(arg: &Arg, errors: &mut Errors) -> Option<u64> {
     let Value::Int(lit) = &arg.value else {
         errors.push_at(
             arg.value.span(&arg.key),
@@ -188,11 +311,7 @@ fn check_max_age(arg: &Arg, errors: &mut Errors) -> Option<u32> {
         return None;
     };
     match lit.base10_parse::<u64>() {
-        Ok(n) if n <= rules::MAX_AGE_LIMIT => Some(n as u32),
-        Ok(n) => {
-            errors.push(lit, rules::max_age_too_large(n));
-            None
-        }
+        Ok(n) => Some(n),
         Err(_) => {
             errors.push(
                 lit,
@@ -203,20 +322,9 @@ fn check_max_age(arg: &Arg, errors: &mut Errors) -> Option<u32> {
     }
 }
 
-fn check_status(arg: &Arg, errors: &mut Errors) -> Option<u16> {
+fn read_status(arg: &Arg, errors: &mut Errors) -> Option<u64> {
     match &arg.value {
-        Value::Int(lit) => match lit.base10_parse::<u16>() {
-            Ok(s @ (200 | 204)) => Some(s),
-            _ => {
-                errors.push(
-                    lit,
-                    format!(
-                        "`preflight_status = {lit}` is not allowed; use `204` (the default) or `200` (for old clients that reject 204)"
-                    ),
-                );
-                None
-            }
-        },
+        Value::Int(lit) => Some(lit.base10_parse::<u64>().unwrap_or(u64::MAX)),
         other => {
             errors.push_at(
                 other.span(&arg.key),
@@ -282,41 +390,21 @@ fn quote_str(s: &str) -> String {
     format!("{s:?}")
 }
 
-fn check_methods(arg: &Arg, errors: &mut Errors) -> Option<NamesSpec> {
+fn read_methods(arg: &Arg, errors: &mut Errors, read: &mut Option<Listed>) -> Option<NamesSpec> {
     let elems = match star_or_list(arg, "[GET, PUT]", method_entry, errors)? {
         Ok(()) => return Some(NamesSpec::Any),
         Err(elems) => elems,
     };
-    let mut out: Vec<String> = Vec::new();
-    let mut ok = true;
-    for elem in elems {
-        let name = elem.value();
-        if name == "*" {
-            errors.push_at(elem.span(), rules::star_must_stand_alone("methods"));
-            ok = false;
-            continue;
-        }
-        if let Err(message) = rules::check_method(&name) {
-            errors.push_at(elem.span(), message);
-            ok = false;
-            continue;
-        }
-        if out.contains(&name) {
-            errors.push_at(elem.span(), rules::duplicate_method(&name));
-            ok = false;
-            continue;
-        }
-        out.push(name);
-    }
-    if elems.is_empty() {
-        errors.push_at(arg.value.span(&arg.key), rules::EMPTY_METHODS);
-        ok = false;
-    }
-    ok.then_some(NamesSpec::List(out))
+    let values: Vec<String> = elems.iter().map(Elem::value).collect();
+    *read = Some(Listed {
+        spans: elems.iter().map(Elem::span).collect(),
+        values: values.clone(),
+    });
+    Some(NamesSpec::List(values))
 }
 
-fn check_headers(arg: &Arg, errors: &mut Errors, expose: bool) -> Option<NamesSpec> {
-    let example = if expose {
+fn read_headers(arg: &Arg, errors: &mut Errors, read: &mut Option<Listed>) -> Option<NamesSpec> {
+    let example = if arg.key == keys::EXPOSE {
         "[\"x-request-id\"]"
     } else {
         "[\"content-type\", \"authorization\"]"
@@ -325,7 +413,10 @@ fn check_headers(arg: &Arg, errors: &mut Errors, expose: bool) -> Option<NamesSp
         Ok(()) => return Some(NamesSpec::Any),
         Err(elems) => elems,
     };
-    let mut out: Vec<String> = Vec::new();
+    let mut listed = Listed {
+        values: Vec::new(),
+        spans: Vec::new(),
+    };
     let mut ok = true;
     for elem in elems {
         let Elem::Str(lit) = elem else {
@@ -340,36 +431,19 @@ fn check_headers(arg: &Arg, errors: &mut Errors, expose: bool) -> Option<NamesSp
             ok = false;
             continue;
         };
-        let raw = lit.value();
-        if raw == "*" {
-            errors.push(lit, rules::star_must_stand_alone(&arg.key.to_string()));
-            ok = false;
-            continue;
-        }
-        let checked = if expose {
-            rules::check_exposed_header(&raw)
-        } else {
-            rules::check_request_header(&raw)
-        };
-        match checked {
-            Ok(name) => {
-                if out.contains(&name) {
-                    errors.push(lit, rules::duplicate_header(&raw, &name));
-                    ok = false;
-                } else {
-                    out.push(name);
-                }
-            }
-            Err(message) => {
-                errors.push(lit, message);
-                ok = false;
-            }
-        }
+        listed.values.push(lit.value());
+        listed.spans.push(lit.span());
     }
-    ok.then_some(NamesSpec::List(out))
+    let names = listed
+        .values
+        .iter()
+        .map(|name| name.to_ascii_lowercase())
+        .collect();
+    *read = Some(listed);
+    ok.then_some(NamesSpec::List(names))
 }
 
-fn check_origins(arg: &Arg, spec: &Spec, errors: &mut Errors) -> Option<OriginsSpec> {
+fn read_origins(arg: &Arg, errors: &mut Errors, read: &mut Option<Listed>) -> Option<OriginsSpec> {
     match &arg.value {
         Value::Str(s) if s.value() == "*" => Some(OriginsSpec::Any),
         Value::Str(s) => {
@@ -382,7 +456,7 @@ fn check_origins(arg: &Arg, spec: &Spec, errors: &mut Errors) -> Option<OriginsS
             );
             None
         }
-        Value::List(elems, span) => check_origin_list(elems, *span, spec, errors),
+        Value::List(elems, _) => read_origin_list(elems, errors, read),
         Value::Env(var, _) => {
             let name = var.value();
             if name.is_empty() || name.contains('=') || name.contains('\0') {
@@ -403,21 +477,15 @@ fn check_origins(arg: &Arg, spec: &Spec, errors: &mut Errors) -> Option<OriginsS
     }
 }
 
-fn check_origin_list(
+fn read_origin_list(
     elems: &[Elem],
-    span: Span,
-    spec: &Spec,
     errors: &mut Errors,
+    read: &mut Option<Listed>,
 ) -> Option<OriginsSpec> {
-    if elems.is_empty() {
-        errors.push_at(span, rules::EMPTY_ORIGINS);
-        return None;
-    }
-    // With `policy = X`, flags left out here may come from X: the merged spec is checked by a
-    // const assertion instead.
-    let based = spec.policy.is_some();
-    let credentials = spec.credentials.unwrap_or(false);
-    let mut out: Vec<String> = Vec::new();
+    let mut listed = Listed {
+        values: Vec::new(),
+        spans: Vec::new(),
+    };
     let mut ok = true;
     for elem in elems {
         let Elem::Str(lit) = elem else {
@@ -431,67 +499,13 @@ fn check_origin_list(
             ok = false;
             continue;
         };
-        let value = lit.value();
-        let checked = match rules::check_origin(&value) {
-            Ok(checked) => checked,
-            Err(message) => {
-                errors.push(lit, message);
-                ok = false;
-                continue;
-            }
-        };
-        if let Err(message) = check_origin_flags(&value, checked, spec, based, credentials) {
-            errors.push(lit, message);
-            ok = false;
-            continue;
-        }
-        if out.contains(&value) {
-            errors.push(lit, rules::duplicate_origin(&value));
-            ok = false;
-            continue;
-        }
-        out.push(value);
+        listed.values.push(lit.value());
+        listed.spans.push(lit.span());
     }
-    ok.then_some(OriginsSpec::List(out))
+    let values = listed.values.clone();
+    *read = Some(listed);
+    ok.then_some(OriginsSpec::List(values))
 }
 
-fn check_origin_flags(
-    value: &str,
-    checked: rules::CheckedOrigin,
-    spec: &Spec,
-    based: bool,
-    credentials: bool,
-) -> Result<(), String> {
-    let null_allowed = spec.allow_null_origin == Some(true) || based;
-    let insecure_refused = credentials && spec.allow_insecure_origins != Some(true) && !based;
-    rules::check_origin_flags(value, checked, null_allowed, insecure_refused)
-}
-
-/// Rules between keys of the same attribute.
-fn check_cross_keys(args: &[&Arg], spec: &Spec, errors: &mut Errors) {
-    let find = |name: &str| args.iter().copied().find(|a| is(&a.key, name));
-    if spec.enforce == Some(true) && matches!(spec.origins, Some(OriginsSpec::Any)) {
-        if let Some(arg) = find(keys::ENFORCE) {
-            errors.at(arg.index).push(
-                &arg.key,
-                "`enforce` refuses nothing with `origins = \"*\"`; list the allowed origins, or remove `enforce`",
-            );
-        }
-    }
-    if spec.credentials == Some(true) {
-        if matches!(spec.origins, Some(OriginsSpec::Any)) {
-            if let Some(arg) = find(keys::CREDENTIALS) {
-                errors
-                    .at(arg.index)
-                    .push(&arg.key, rules::CREDENTIALS_WITH_ANY_ORIGIN);
-            }
-        }
-        if matches!(spec.expose, Some(NamesSpec::Any)) {
-            if let Some(arg) = find(keys::EXPOSE) {
-                errors
-                    .at(arg.index)
-                    .push_at(arg.value.span(&arg.key), rules::EXPOSE_ANY_WITH_CREDENTIALS);
-            }
-        }
-    }
-}
+#[cfg(test)]
+mod tests;

@@ -4,16 +4,14 @@ use std::{borrow::Cow, fmt, future::Future, sync::Arc};
 
 use http::{HeaderValue, Method};
 
+use cors_rules::{Input, Syntax};
+
 use crate::{
-    origin::{AsyncPredicate, OriginCheckFuture, OriginFlags, OriginMatcher},
+    origin::{AsyncPredicate, OriginCheckFuture, OriginMatcher},
     policy::{Draft, NameList},
-    rules,
-    spec::{KeyShape, OriginPredicate},
+    spec::OriginPredicate,
     Policy, PolicyError,
 };
-
-/// The one message that names builder methods: the macros' says which keys to add.
-const NO_ORIGINS: &str = "the policy has no origins; call `.origins([...])`, `.origins_from_str(..)`, `.any_origin()`, `.origin_predicate(..)` or `.origins_async(..)`";
 
 /// Methods of a runtime policy that lists none (as for a `#[cors_policy]` group policy).
 const DEFAULT_METHODS: &[Method] = &[Method::GET, Method::HEAD, Method::POST];
@@ -448,7 +446,7 @@ impl PolicyBuilder {
     ///
     /// ```
     /// let error = cors_runtime::Policy::builder("P").any_origin().enforce(true).build();
-    /// assert!(error.unwrap_err().message().contains("`enforce` refuses nothing"));
+    /// assert!(error.unwrap_err().message().contains("`.enforce(true)` refuses nothing"));
     /// ```
     pub fn enforce(mut self, enforce: bool) -> Self {
         self.enforce = enforce;
@@ -461,7 +459,7 @@ impl PolicyBuilder {
     /// let policy = cors_runtime::Policy::builder("P").any_origin().max_age(600).build()?;
     /// assert_eq!(policy.max_age(), Some(600));
     /// let error = cors_runtime::Policy::builder("P").any_origin().max_age(90_000).build();
-    /// assert!(error.unwrap_err().message().contains("use at most `max_age = 86400`"));
+    /// assert!(error.unwrap_err().message().contains("use at most `.max_age(86400)`"));
     /// # Ok::<(), cors_runtime::PolicyError>(())
     /// ```
     pub fn max_age(mut self, seconds: u64) -> Self {
@@ -538,51 +536,43 @@ impl PolicyBuilder {
     /// assert!(error.problems()[1].starts_with("header `cookie` is set by the browser"));
     /// ```
     pub fn build(self) -> Result<Policy, PolicyError> {
-        let mut problems = Vec::new();
-        let flags = OriginFlags {
-            null_allowed: self.allow_null_origin,
-            insecure_refused: self.credentials && !self.allow_insecure_origins,
+        let origins: Vec<&str> = match &self.origins {
+            OriginsInput::List(list) => list.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
         };
-        if let OriginsInput::List(list) = &self.origins {
-            check_origins(list, flags, &mut problems);
-        }
-        let methods = check_methods(self.methods, &mut problems);
-        let headers = check_headers(self.headers, "headers", &mut problems);
-        let expose = check_headers(self.expose, "expose", &mut problems);
-        let max_age = match self.max_age {
-            Some(n) if n > rules::MAX_AGE_LIMIT => {
-                problems.push(rules::max_age_too_large(n));
-                None
-            }
-            Some(n) => Some(n as u32),
-            None => None,
+        let (methods, headers, expose) =
+            (strs(&self.methods), strs(&self.headers), strs(&self.expose));
+        let input = Input {
+            origins: match &self.origins {
+                OriginsInput::Unset => cors_rules::Origins::Unset,
+                OriginsInput::Any => cors_rules::Origins::Any,
+                OriginsInput::List(_) => cors_rules::Origins::List(&origins),
+                OriginsInput::Predicate(_) | OriginsInput::Async(_) => cors_rules::Origins::Other,
+            },
+            methods: names_input(&self.methods, &methods),
+            headers: names_input(&self.headers, &headers),
+            expose: names_input(&self.expose, &expose),
+            credentials: Some(self.credentials),
+            allow_null_origin: Some(self.allow_null_origin),
+            allow_insecure_origins: Some(self.allow_insecure_origins),
+            enforce: Some(self.enforce),
+            max_age: self.max_age,
+            preflight_status: Some(u64::from(self.preflight_status)),
         };
-        if matches!(self.origins, OriginsInput::Unset) {
-            problems.push(NO_ORIGINS.to_owned());
-        }
-        let shape = KeyShape {
-            disabled: false,
-            origins_unset: false,
-            origins_any: matches!(self.origins, OriginsInput::Any),
-            credentials: self.credentials,
-            enforce: self.enforce,
-            expose_any: matches!(expose, NameList::Any),
-            preflight_status: self.preflight_status,
-            max_age: None,
-        };
-        if let Err(message) = shape.check() {
-            problems.push(message.to_owned());
-        }
+        let problems = cors_rules::check(&input);
         if !problems.is_empty() {
-            return Err(PolicyError::many(self.name, problems));
+            return Err(crate::check::error(
+                self.name,
+                &problems,
+                Syntax::Builder,
+                None,
+            ));
         }
         let origins = match self.origins {
             OriginsInput::Unset | OriginsInput::Any => OriginMatcher::Any,
-            OriginsInput::List(list) => OriginMatcher::from_entries(
-                &self.name,
-                flags,
-                list.into_iter().map(|s| (Cow::Owned(s), None)),
-            )?,
+            OriginsInput::List(list) => {
+                OriginMatcher::from_entries(&self.name, list.into_iter().map(Cow::Owned).collect())?
+            }
             OriginsInput::Predicate(predicate) => OriginMatcher::Predicate(predicate),
             OriginsInput::Async(predicate) => OriginMatcher::Async(predicate),
         };
@@ -591,11 +581,12 @@ impl PolicyBuilder {
                 name: self.name,
                 disabled: false,
                 origins,
-                methods,
-                headers,
-                expose,
+                methods: name_list(self.methods, false),
+                headers: name_list(self.headers, true),
+                expose: name_list(self.expose, true),
                 credentials: self.credentials,
-                max_age,
+                // Checked: at most 86400.
+                max_age: self.max_age.and_then(|n| u32::try_from(n).ok()),
                 private_network: self.private_network,
                 preflight_status: self.preflight_status,
                 enforce: self.enforce,
@@ -605,78 +596,38 @@ impl PolicyBuilder {
     }
 }
 
-fn check_origins(list: &[String], flags: OriginFlags, problems: &mut Vec<String>) {
-    if list.is_empty() {
-        problems.push(rules::EMPTY_ORIGINS.to_owned());
-    }
-    for (i, value) in list.iter().enumerate() {
-        let checked = match rules::check_origin(value) {
-            Ok(checked) => checked,
-            Err(message) => {
-                problems.push(message);
-                continue;
-            }
-        };
-        if let Err(message) =
-            rules::check_origin_flags(value, checked, flags.null_allowed, flags.insecure_refused)
-        {
-            problems.push(message);
-            continue;
-        }
-        if list[..i].contains(value) {
-            problems.push(rules::duplicate_origin(value));
-        }
+/// The names of a list key, borrowed (empty for the other forms).
+fn strs(input: &NamesInput) -> Vec<&str> {
+    match input {
+        NamesInput::List(list) => list.iter().map(String::as_str).collect(),
+        _ => Vec::new(),
     }
 }
 
-fn check_methods(input: NamesInput, problems: &mut Vec<String>) -> NameList {
-    let list = match input {
-        NamesInput::Default => return NameList::Default,
-        NamesInput::Any => return NameList::Any,
-        NamesInput::List(list) => list,
-    };
-    if list.is_empty() {
-        problems.push(rules::EMPTY_METHODS.to_owned());
+/// A list key as the rules see it, its names in `strs`.
+fn names_input<'a>(input: &NamesInput, strs: &'a [&'a str]) -> cors_rules::Names<'a> {
+    match input {
+        NamesInput::Default => cors_rules::Names::Default,
+        NamesInput::Any => cors_rules::Names::Any,
+        NamesInput::List(_) => cors_rules::Names::List(strs),
     }
-    let mut out: Vec<Cow<'static, str>> = Vec::with_capacity(list.len());
-    for name in list {
-        if name == "*" {
-            problems.push(rules::star_must_stand_alone("methods"));
-        } else if let Err(message) = rules::check_method(&name) {
-            problems.push(message);
-        } else if out.iter().any(|m| *m == name) {
-            problems.push(rules::duplicate_method(&name));
-        } else {
-            out.push(Cow::Owned(name));
-        }
-    }
-    NameList::List(out.into())
 }
 
-fn check_headers(input: NamesInput, key: &str, problems: &mut Vec<String>) -> NameList {
-    let list = match input {
-        NamesInput::Default => return NameList::Default,
-        NamesInput::Any => return NameList::Any,
-        NamesInput::List(list) => list,
-    };
-    let mut out: Vec<Cow<'static, str>> = Vec::with_capacity(list.len());
-    for raw in list {
-        if raw == "*" {
-            problems.push(rules::star_must_stand_alone(key));
-            continue;
-        }
-        let checked = if key == "expose" {
-            rules::check_exposed_header(&raw)
-        } else {
-            rules::check_request_header(&raw)
-        };
-        match checked {
-            Ok(name) if out.iter().any(|n| *n == name) => {
-                problems.push(rules::duplicate_header(&raw, &name));
-            }
-            Ok(name) => out.push(Cow::Owned(name)),
-            Err(message) => problems.push(message),
-        }
+/// A checked list key, header names lower-cased (they are case-insensitive).
+fn name_list(input: NamesInput, lower: bool) -> NameList {
+    match input {
+        NamesInput::Default => NameList::Default,
+        NamesInput::Any => NameList::Any,
+        NamesInput::List(list) => NameList::List(
+            list.into_iter()
+                .map(|name| {
+                    Cow::Owned(if lower {
+                        name.to_ascii_lowercase()
+                    } else {
+                        name
+                    })
+                })
+                .collect(),
+        ),
     }
-    NameList::List(out.into())
 }

@@ -12,12 +12,12 @@
 extern crate self as cors_runtime;
 
 mod builder;
+mod check;
 mod headers;
 mod origin;
 #[cfg(test)]
 mod origin_props;
 mod policy;
-mod rules;
 mod serve;
 mod spec;
 mod state;

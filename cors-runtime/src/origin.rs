@@ -5,7 +5,7 @@ use std::{borrow::Cow, future::Future, pin::Pin, sync::Arc};
 use http::{request::Parts, HeaderValue};
 
 use crate::{
-    rules::{self, OriginKind},
+    check::Entries,
     spec::{OriginPredicate, Origins, Spec},
     PolicyError,
 };
@@ -30,24 +30,6 @@ pub(crate) type OriginCheckFuture = Pin<Box<dyn Future<Output = bool> + Send + '
 /// An async origin predicate with its state captured (see
 /// [`PolicyBuilder::origins_async`](crate::PolicyBuilder::origins_async)).
 pub(crate) type AsyncPredicate = Arc<dyn Fn(HeaderValue) -> OriginCheckFuture + Send + Sync>;
-
-/// How `null` and plain-http entries are judged: from the policy's flags.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct OriginFlags {
-    /// `allow_null_origin`.
-    pub(crate) null_allowed: bool,
-    /// `credentials` without `allow_insecure_origins`.
-    pub(crate) insecure_refused: bool,
-}
-
-impl OriginFlags {
-    pub(crate) fn of(spec: &Spec) -> Self {
-        OriginFlags {
-            null_allowed: spec.allow_null_origin,
-            insecure_refused: spec.credentials && !spec.allow_insecure_origins,
-        }
-    }
-}
 
 /// The compiled form of `origins`.
 #[derive(Clone)]
@@ -87,102 +69,48 @@ impl std::fmt::Debug for OriginMatcher {
 }
 
 impl OriginMatcher {
-    pub(crate) fn new(spec: &Spec) -> Result<Self, PolicyError> {
-        let flags = OriginFlags::of(spec);
-        match spec.origins {
-            Origins::Unset => Err(PolicyError::new(
-                spec.name,
-                "the policy has no `origins`; add `origins = [...]` or `policy = SomePolicy`",
-            )),
-            Origins::Any => Ok(OriginMatcher::Any),
-            Origins::Predicate(predicate) => Ok(OriginMatcher::Predicate(predicate)),
-            Origins::State(ty) => Ok(OriginMatcher::State(ty)),
-            Origins::List(list) => {
-                let entries = list.iter().map(|s| (Cow::Borrowed(*s), None));
-                Self::from_entries(spec.name, flags, entries)
-            }
-            Origins::Env(var) => {
-                let value = std::env::var(var).map_err(|e| {
-                    PolicyError::new(
-                        spec.name,
-                        format!(
-                            "environment variable `{var}` (from `origins = env(\"{var}\")`) {}; set it to a comma-separated list of origins",
-                            match e {
-                                std::env::VarError::NotPresent => "is not set",
-                                std::env::VarError::NotUnicode(_) => "is not valid unicode",
-                            }
-                        ),
-                    )
-                })?;
-                let entries: Vec<(Cow<'static, str>, Option<&'static str>)> = value
-                    .split(',')
-                    .map(|s| (Cow::Owned(s.trim().to_owned()), Some(var)))
-                    .collect();
-                if entries.iter().all(|(s, _)| s.is_empty()) {
-                    return Err(PolicyError::new(
-                        spec.name,
-                        format!("environment variable `{var}` holds no origin; set it to a comma-separated list of origins"),
-                    ));
-                }
-                Self::from_entries(
-                    spec.name,
-                    flags,
-                    entries.into_iter().filter(|(s, _)| !s.is_empty()),
-                )
-            }
-        }
+    /// Compiles the origins of a spec checked by [`crate::check::spec`], which returned
+    /// `entries` (for a list or `env(..)`).
+    pub(crate) fn new(spec: &Spec, entries: Option<Entries>) -> Result<Self, PolicyError> {
+        Ok(match (spec.origins, entries) {
+            (_, Some(entries)) => Self::from_entries(spec.name, entries)?,
+            (Origins::Predicate(predicate), None) => OriginMatcher::Predicate(predicate),
+            (Origins::State(ty), None) => OriginMatcher::State(ty),
+            // `Any`; `Unset` only for a disabled spec, which never matches origins.
+            _ => OriginMatcher::Any,
+        })
     }
 
-    /// Compiles checked-as-we-go entries; `var` names the environment variable an entry came
-    /// from, for the message.
-    pub(crate) fn from_entries(
-        name: &str,
-        flags: OriginFlags,
-        entries: impl Iterator<Item = (Cow<'static, str>, Option<&'static str>)>,
-    ) -> Result<Self, PolicyError> {
+    /// Compiles checked entries: exact origins sorted for lookup, patterns split once.
+    pub(crate) fn from_entries(name: &str, entries: Entries) -> Result<Self, PolicyError> {
         let mut exact: Vec<HeaderValue> = Vec::new();
         let mut wildcards = Vec::new();
-        for (entry, var) in entries {
-            let context = |message: String| match var {
-                Some(var) => PolicyError::new(
-                    name.to_owned(),
-                    format!("environment variable `{var}`, entry `{entry}`: {message}"),
-                ),
-                None => PolicyError::new(name.to_owned(), message),
-            };
-            let checked = rules::check_origin(&entry).map_err(context)?;
-            rules::check_origin_flags(&entry, checked, flags.null_allowed, flags.insecure_refused)
-                .map_err(context)?;
-            if checked.kind == OriginKind::Subdomains {
-                let malformed = || context(format!("pattern `{entry}` is malformed"));
-                let wildcard = match &entry {
-                    Cow::Borrowed(s) => {
-                        let (prefix, suffix) = rules::split_wildcard(s).ok_or_else(malformed)?;
-                        Wildcard {
-                            pattern: Cow::Borrowed(s),
-                            prefix: Cow::Borrowed(prefix),
-                            suffix: Cow::Borrowed(suffix),
-                        }
-                    }
-                    Cow::Owned(s) => {
-                        let (prefix, suffix) = rules::split_wildcard(s).ok_or_else(malformed)?;
-                        Wildcard {
-                            prefix: Cow::Owned(prefix.to_owned()),
-                            suffix: Cow::Owned(suffix.to_owned()),
-                            pattern: Cow::Owned(s.clone()),
-                        }
-                    }
-                };
-                wildcards.push(wildcard);
-            } else {
-                let value = match &entry {
-                    Cow::Borrowed(s) => HeaderValue::from_static(s),
-                    Cow::Owned(s) => HeaderValue::from_str(s).map_err(|_| {
-                        context(format!("origin `{s}` is not a valid header value"))
-                    })?,
-                };
-                exact.push(value);
+        for entry in entries {
+            if let Some((prefix, suffix)) = cors_rules::origin::split_wildcard(&entry) {
+                let (prefix, suffix) = (prefix.len(), entry.len() - suffix.len());
+                wildcards.push(match entry {
+                    Cow::Borrowed(s) => Wildcard {
+                        pattern: Cow::Borrowed(s),
+                        prefix: Cow::Borrowed(&s[..prefix]),
+                        suffix: Cow::Borrowed(&s[suffix..]),
+                    },
+                    Cow::Owned(s) => Wildcard {
+                        prefix: Cow::Owned(s[..prefix].to_owned()),
+                        suffix: Cow::Owned(s[suffix..].to_owned()),
+                        pattern: Cow::Owned(s),
+                    },
+                });
+                continue;
             }
+            exact.push(match entry {
+                Cow::Borrowed(s) => HeaderValue::from_static(s),
+                Cow::Owned(s) => HeaderValue::from_str(&s).map_err(|_| {
+                    PolicyError::new(
+                        name.to_owned(),
+                        format!("origin `{s}` is not a valid header value"),
+                    )
+                })?,
+            });
         }
         exact.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
         exact.dedup();
@@ -190,6 +118,12 @@ impl OriginMatcher {
             exact: exact.into_boxed_slice(),
             wildcards: wildcards.into_boxed_slice(),
         })
+    }
+
+    /// Checks `spec` and compiles its origins (tests).
+    #[cfg(test)]
+    pub(crate) fn checked(spec: &Spec) -> Result<Self, PolicyError> {
+        Self::new(spec, crate::check::spec(spec)?)
     }
 
     /// Whether the answer depends on the request's `Origin` (and so needs `Vary: Origin`).
@@ -257,7 +191,7 @@ impl OriginMatcher {
                 }
                 if wildcards
                     .iter()
-                    .any(|w| rules::matches_wildcard(&w.prefix, &w.suffix, bytes))
+                    .any(|w| matches_wildcard(&w.prefix, &w.suffix, bytes))
                 {
                     return Some(origin.clone());
                 }
@@ -274,12 +208,40 @@ impl OriginMatcher {
     }
 }
 
+/// Does the serialized `origin` (raw bytes of the request's Origin header) match
+/// the wildcard pattern given by (prefix, suffix) from `cors_rules::origin::split_wildcard`?
+///
+/// True iff origin = prefix + L + suffix where L is one or more DNS labels separated by single
+/// dots, each label non-empty and made of `[a-z0-9-]` (browsers serialize hosts in lower case and
+/// punycode). Allocation-free, one pass. A suffix that does not start with `.` (never produced by
+/// `split_wildcard`) matches nothing.
+fn matches_wildcard(prefix: &str, suffix: &str, origin: &[u8]) -> bool {
+    let (prefix, suffix) = (prefix.as_bytes(), suffix.as_bytes());
+    if suffix.first() != Some(&b'.') || origin.len() <= prefix.len() + suffix.len() {
+        return false;
+    }
+    if !origin.starts_with(prefix) || !origin.ends_with(suffix) {
+        return false;
+    }
+    let labels = &origin[prefix.len()..origin.len() - suffix.len()];
+    // `after_dot` starts true so that a leading dot is rejected like an empty label.
+    let mut after_dot = true;
+    for &b in labels {
+        match b {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' => after_dot = false,
+            b'.' if !after_dot => after_dot = true,
+            _ => return false,
+        }
+    }
+    !after_dot
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn matcher(list: &'static [&'static str]) -> OriginMatcher {
-        OriginMatcher::new(&Spec {
+        OriginMatcher::checked(&Spec {
             origins: Origins::List(list),
             allow_null_origin: true,
             ..Spec::DEFAULT
@@ -343,7 +305,7 @@ mod tests {
     #[test]
     fn null_needs_the_flag() {
         assert!(allows(&matcher(&["null"]), b"null").is_some());
-        let error = OriginMatcher::new(&Spec {
+        let error = OriginMatcher::checked(&Spec {
             origins: Origins::List(&["null"]),
             ..Spec::DEFAULT
         })
@@ -357,7 +319,7 @@ mod tests {
             "CORS_RUNTIME_UNIT_ORIGINS",
             " https://a.example , https://*.b.example ",
         );
-        let m = OriginMatcher::new(&Spec {
+        let m = OriginMatcher::checked(&Spec {
             origins: Origins::Env("CORS_RUNTIME_UNIT_ORIGINS"),
             ..Spec::DEFAULT
         })
@@ -370,7 +332,7 @@ mod tests {
             "CORS_RUNTIME_UNIT_BAD",
             "https://a.example,https://b.example/",
         );
-        let error = OriginMatcher::new(&Spec {
+        let error = OriginMatcher::checked(&Spec {
             origins: Origins::Env("CORS_RUNTIME_UNIT_BAD"),
             ..Spec::DEFAULT
         })
@@ -379,12 +341,84 @@ mod tests {
         assert!(error.contains("CORS_RUNTIME_UNIT_BAD"), "{error}");
         assert!(error.contains("https://b.example/"), "{error}");
 
-        let error = OriginMatcher::new(&Spec {
+        let error = OriginMatcher::checked(&Spec {
             origins: Origins::Env("CORS_RUNTIME_UNIT_UNSET"),
             ..Spec::DEFAULT
         })
         .unwrap_err()
         .to_string();
         assert!(error.contains("is not set"), "{error}");
+    }
+
+    fn wild(pattern: &str, origin: &str) -> bool {
+        let (prefix, suffix) = cors_rules::origin::split_wildcard(pattern)
+            .unwrap_or_else(|| panic!("`{pattern}` is not a wildcard"));
+        matches_wildcard(prefix, suffix, origin.as_bytes())
+    }
+
+    #[test]
+    fn wildcard_matches_one_or_more_labels() {
+        let p = "https://*.example.com";
+        for o in [
+            "https://a.example.com",
+            "https://a.b.example.com",
+            "https://x-1.example.com",
+            "https://xn--bcher-kva.example.com",
+            "https://0.example.com",
+        ] {
+            assert!(wild(p, o), "{o}");
+        }
+        assert!(wild(
+            "https://*.example.com:8443",
+            "https://a.example.com:8443"
+        ));
+        assert!(wild("http://*.localhost:3000", "http://app.localhost:3000"));
+    }
+
+    #[test]
+    fn wildcard_rejects_everything_else() {
+        let p = "https://*.example.com";
+        for o in [
+            "https://example.com",
+            "https://evilexample.com",
+            "https://a.example.com.evil.com",
+            "http://a.example.com",
+            "https://a.example.com:444",
+            "https://a.example.com:443",
+            "https://.example.com",
+            "https://a..example.com",
+            "https://..example.com",
+            "https://A.example.com",
+            "https://a.example.com%60.evil.com",
+            "https://a_b.example.com",
+            "https://a@b.example.com",
+            "https://a/b.example.com",
+            "https://a b.example.com",
+            "https://a.example.com/",
+            "https://a.example.com.",
+            "https://.",
+            "https://",
+            "",
+            "null",
+            "https://*.example.com",
+        ] {
+            assert!(!wild(p, o), "{o}");
+        }
+        assert!(!wild("https://*.example.com:8443", "https://a.example.com"));
+        assert!(!matches_wildcard(
+            "https://a.example.com",
+            "",
+            b"https://a.example.com"
+        ));
+        assert!(!matches_wildcard(
+            "https://",
+            "example.com",
+            b"https://aexample.com"
+        ));
+        assert!(!matches_wildcard(
+            "https://",
+            ".example.com",
+            b"https://\xffa.example.com"
+        ));
     }
 }

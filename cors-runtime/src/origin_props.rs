@@ -72,7 +72,7 @@ impl Model {
             .map(|e| &*Box::leak(e.into_boxed_str()))
             .collect();
         let list: &'static [&'static str] = Box::leak(entries.into_boxed_slice());
-        OriginMatcher::new(&Spec {
+        OriginMatcher::checked(&Spec {
             origins: Origins::List(list),
             allow_null_origin: true,
             ..Spec::DEFAULT

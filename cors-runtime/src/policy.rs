@@ -527,28 +527,6 @@ fn header_list(names: &[Cow<'static, str>]) -> Option<HeaderValue> {
     HeaderValue::from_str(&names.join(", ")).ok()
 }
 
-/// The per-entry rules on names, for specs written by hand (the macros check them at compile
-/// time, so for generated specs this only repeats work once, when the policy is built).
-fn check_names(spec: &Spec) -> Result<(), PolicyError> {
-    let fail = |message: String| PolicyError::new(spec.name, message);
-    if let Names::List(methods) = spec.methods {
-        for method in methods {
-            crate::rules::check_method(method).map_err(fail)?;
-        }
-    }
-    if let Names::List(headers) = spec.headers {
-        for name in headers {
-            crate::rules::check_request_header(name).map_err(fail)?;
-        }
-    }
-    if let Names::List(names) = spec.expose {
-        for name in names {
-            crate::rules::check_exposed_header(name).map_err(fail)?;
-        }
-    }
-    Ok(())
-}
-
 /// The validated content of a policy, before its header values are built: from a [`Spec`]
 /// (macros) or a [`PolicyBuilder`](crate::PolicyBuilder) (run time).
 pub(crate) struct Draft {
@@ -623,17 +601,8 @@ impl Policy {
 
     /// Compiles `spec`; `mounted` are the methods used when the spec lists none.
     pub(crate) fn build(spec: &Spec, mounted: &[Method]) -> Result<Policy, PolicyError> {
-        if let Err(message) = spec.check() {
-            return Err(PolicyError::new(spec.name, message));
-        }
-        if !spec.disabled {
-            check_names(spec)?;
-        }
-        let origins = if spec.disabled {
-            OriginMatcher::Any
-        } else {
-            OriginMatcher::new(spec)?
-        };
+        let entries = crate::check::spec(spec)?;
+        let origins = OriginMatcher::new(spec, entries)?;
         Policy::assemble(
             Draft {
                 name: Cow::Borrowed(spec.name),

@@ -44,9 +44,14 @@ pub fn served<A: Annotated>() {
     crate::serve::frame::handler_runs(std::any::TypeId::of::<A>(), A::SPEC.name);
 }
 
-/// Compile-time check of a merged spec (`policy = X` with overrides).
-pub const fn check(spec: &Spec) {
-    spec.assert_valid();
+pub use cors_rules::shape::ListFacts;
+
+/// Compile-time check of a merged spec (`policy = X` with overrides): its flags against the
+/// facts the macros computed for the origin list it ends up with.
+pub const fn check(spec: &Spec, facts: ListFacts) {
+    if let Err(message) = spec.shape(facts).check() {
+        panic!("{}", message);
+    }
 }
 
 /// Compile-time check of a handler that takes its origins from `policy = X`: `state(T)`

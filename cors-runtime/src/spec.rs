@@ -4,6 +4,7 @@
 //! into a [`Policy`](crate::Policy) (prebuilt header values, a sorted origin table) once, when a
 //! router or layer is built.
 
+use cors_rules::shape::{ListFacts, OriginsShape, Shape};
 use http::{request::Parts, HeaderValue};
 
 /// Signature of an origin predicate: `origins = path::to::fn`.
@@ -187,197 +188,25 @@ impl Spec {
         enforce: false,
     };
 
-    /// Checks the rules that span several keys (and so can only be checked after
-    /// `policy = X` overrides are merged). Returns the problem as a message.
-    ///
-    /// Per-entry rules (origin grammar, header names) are checked by the macros, and for
-    /// `env("VAR")` origins when the policy is built.
-    ///
-    /// ```
-    /// use cors_runtime::{Origins, Spec};
-    ///
-    /// let spec = Spec { name: "p", origins: Origins::Any, credentials: true, ..Spec::DEFAULT };
-    /// assert_eq!(
-    ///     spec.check(),
-    ///     Err("`credentials` cannot be combined with `origins = \"*\"`; list the allowed origins")
-    /// );
-    /// assert_eq!(Spec { credentials: false, ..spec }.check(), Ok(()));
-    /// ```
-    pub const fn check(&self) -> Result<(), &'static str> {
-        let shape = KeyShape {
+    /// The keys the rules between keys look at, with the facts the macros computed for the
+    /// origin list this spec ends up with: what the compile-time check of `policy = X` with
+    /// overrides compares (`__private::check`).
+    pub(crate) const fn shape<'a>(&self, facts: ListFacts<&'a str>) -> Shape<'a> {
+        Shape {
             disabled: self.disabled,
-            origins_unset: matches!(self.origins, Origins::Unset),
-            origins_any: matches!(self.origins, Origins::Any),
+            origins: match self.origins {
+                Origins::Unset => OriginsShape::Unset,
+                Origins::Any => OriginsShape::Any,
+                Origins::List(_) => OriginsShape::List(facts),
+                Origins::Predicate(_) | Origins::Env(_) | Origins::State(_) => OriginsShape::Other,
+            },
             credentials: self.credentials,
             enforce: self.enforce,
             expose_any: matches!(self.expose, Names::Any),
-            preflight_status: self.preflight_status,
-            max_age: match self.max_age {
-                Some(age) => Some(age as u64),
-                None => None,
-            },
-        };
-        if let Err(message) = shape.check() {
-            return Err(message);
-        }
-        if self.disabled {
-            return Ok(());
-        }
-        if let Origins::List(list) = self.origins {
-            let mut i = 0;
-            while i < list.len() {
-                let origin = list[i].as_bytes();
-                if is_null(origin) && !self.allow_null_origin {
-                    return Err("`\"null\"` in `origins` trusts every sandboxed iframe and file; add the flag `allow_null_origin` if you mean it");
-                }
-                if self.credentials && !self.allow_insecure_origins && is_insecure(origin) {
-                    return Err("a plain-http origin other than loopback cannot be combined with `credentials`; use https, or add the flag `allow_insecure_origins`");
-                }
-                i += 1;
-            }
-        }
-        Ok(())
-    }
-
-    /// Panics (at compile time, when called in a `const`) if [`Spec::check`] fails.
-    ///
-    /// ```
-    /// use cors_runtime::{Origins, Spec};
-    ///
-    /// const SPEC: Spec = Spec { name: "p", origins: Origins::Any, max_age: Some(600), ..Spec::DEFAULT };
-    /// const _: () = SPEC.assert_valid(); // a build error if SPEC breaks a rule
-    /// ```
-    ///
-    /// ```compile_fail
-    /// use cors_runtime::{Origins, Spec};
-    ///
-    /// const SPEC: Spec = Spec { name: "p", origins: Origins::Any, max_age: Some(100_000), ..Spec::DEFAULT };
-    /// const _: () = SPEC.assert_valid(); // error: `max_age` is above 86400 seconds ...
-    /// ```
-    pub const fn assert_valid(&self) {
-        if let Err(message) = self.check() {
-            // `panic!` in const fns takes a `&str` argument since Rust 1.57.
-            panic_str(message);
+            allow_null_origin: self.allow_null_origin,
+            allow_insecure_origins: self.allow_insecure_origins,
         }
     }
-}
-
-/// The facts the cross-key rules look at, shared by [`Spec::check`] (macros) and the runtime
-/// [`PolicyBuilder`](crate::PolicyBuilder).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct KeyShape {
-    pub(crate) disabled: bool,
-    pub(crate) origins_unset: bool,
-    pub(crate) origins_any: bool,
-    pub(crate) credentials: bool,
-    pub(crate) enforce: bool,
-    pub(crate) expose_any: bool,
-    pub(crate) preflight_status: u16,
-    pub(crate) max_age: Option<u64>,
-}
-
-impl KeyShape {
-    /// The rules that span several keys; the problem as a message.
-    pub(crate) const fn check(&self) -> Result<(), &'static str> {
-        if self.disabled {
-            return Ok(());
-        }
-        if self.origins_unset {
-            return Err(
-                "the policy has no `origins`; add `origins = [...]` or `policy = SomePolicy`",
-            );
-        }
-        if self.credentials && self.origins_any {
-            return Err(crate::rules::CREDENTIALS_WITH_ANY_ORIGIN);
-        }
-        if self.enforce && self.origins_any {
-            return Err("`enforce` refuses nothing with `origins = \"*\"`; list the allowed origins, or remove `enforce`");
-        }
-        if self.credentials && self.expose_any {
-            return Err(crate::rules::EXPOSE_ANY_WITH_CREDENTIALS);
-        }
-        if self.preflight_status != 200 && self.preflight_status != 204 {
-            return Err("`preflight_status` must be 204 or 200");
-        }
-        if let Some(age) = self.max_age {
-            if age > crate::rules::MAX_AGE_LIMIT {
-                return Err(
-                    "`max_age` is above 86400 seconds, which no browser honours; use at most 86400",
-                );
-            }
-        }
-        Ok(())
-    }
-}
-
-const fn panic_str(message: &str) -> ! {
-    panic!("{}", message)
-}
-
-const fn is_null(origin: &[u8]) -> bool {
-    matches!(origin, b"null")
-}
-
-/// `http://` origins whose host is not loopback (const version of the rule in `rules.rs`).
-const fn is_insecure(origin: &[u8]) -> bool {
-    let rest = match strip_prefix(origin, b"http://") {
-        Some(rest) => rest,
-        None => return false,
-    };
-    // host = up to ':' (port) or the end; IPv6 literals start with '['.
-    let mut end = 0;
-    if !rest.is_empty() && rest[0] == b'[' {
-        while end < rest.len() && rest[end] != b']' {
-            end += 1;
-        }
-        end += 1;
-        if end > rest.len() {
-            end = rest.len();
-        }
-    } else {
-        while end < rest.len() && rest[end] != b':' {
-            end += 1;
-        }
-    }
-    let host = split_at(rest, end);
-    !(eq(host, b"localhost")
-        || ends_with(host, b".localhost")
-        || eq(host, b"[::1]")
-        || strip_prefix(host, b"127.").is_some())
-}
-
-const fn split_at(bytes: &[u8], at: usize) -> &[u8] {
-    bytes.split_at(at).0
-}
-
-const fn eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-const fn strip_prefix<'a>(bytes: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    if bytes.len() < prefix.len() {
-        return None;
-    }
-    let (head, tail) = bytes.split_at(prefix.len());
-    if eq(head, prefix) {
-        Some(tail)
-    } else {
-        None
-    }
-}
-
-const fn ends_with(bytes: &[u8], suffix: &[u8]) -> bool {
-    bytes.len() >= suffix.len() && eq(bytes.split_at(bytes.len() - suffix.len()).1, suffix)
 }
 
 /// Implemented by the companion type that `#[cors(...)]` generates next to a handler.
@@ -518,80 +347,10 @@ pub trait StateOrigins<S>: 'static {
 pub trait NamedPolicy {
     /// The policy's validated spec.
     const SPEC: Spec;
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn insecure_detection_matches_loopback_rules() {
-        assert!(is_insecure(b"http://example.com"));
-        assert!(is_insecure(b"http://example.com:8080"));
-        assert!(is_insecure(b"http://localhost.evil.com"));
-        assert!(is_insecure(b"http://169.254.169.254"));
-        assert!(!is_insecure(b"http://localhost:3000"));
-        assert!(!is_insecure(b"http://app.localhost"));
-        assert!(!is_insecure(b"http://127.0.0.1:8080"));
-        assert!(!is_insecure(b"http://[::1]:8080"));
-        assert!(!is_insecure(b"https://example.com"));
-    }
-
-    #[test]
-    fn cross_key_rules_are_checked() {
-        let any_with_credentials = Spec {
-            origins: Origins::Any,
-            credentials: true,
-            ..Spec::DEFAULT
-        };
-        assert!(any_with_credentials
-            .check()
-            .unwrap_err()
-            .contains("credentials"));
-        let expose_any = Spec {
-            origins: Origins::List(&["https://a.example"]),
-            credentials: true,
-            expose: Names::Any,
-            ..Spec::DEFAULT
-        };
-        assert!(expose_any.check().unwrap_err().contains("expose"));
-        let null = Spec {
-            origins: Origins::List(&["null"]),
-            ..Spec::DEFAULT
-        };
-        assert!(null.check().unwrap_err().contains("allow_null_origin"));
-        let null_ok = Spec {
-            allow_null_origin: true,
-            ..null
-        };
-        assert!(null_ok.check().is_ok());
-        let insecure = Spec {
-            origins: Origins::List(&["http://app.example.com"]),
-            credentials: true,
-            ..Spec::DEFAULT
-        };
-        assert!(insecure
-            .check()
-            .unwrap_err()
-            .contains("allow_insecure_origins"));
-        assert!(Spec {
-            allow_insecure_origins: true,
-            ..insecure
-        }
-        .check()
-        .is_ok());
-        let enforce_any = Spec {
-            origins: Origins::Any,
-            enforce: true,
-            ..Spec::DEFAULT
-        };
-        assert!(enforce_any.check().unwrap_err().contains("enforce"));
-        assert!(Spec::DEFAULT.check().unwrap_err().contains("origins"));
-        assert!(Spec {
-            disabled: true,
-            ..Spec::DEFAULT
-        }
-        .check()
-        .is_ok());
-    }
+    /// What the macro found in the policy's literal origin list that the flags decide on
+    /// (`null`, plain-http origins), for the compile-time check of handlers that take the
+    /// list with `policy = X`. Generated; not public API.
+    #[doc(hidden)]
+    const FACTS: ListFacts = ListFacts::NONE;
 }

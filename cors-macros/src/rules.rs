@@ -1,1 +1,0 @@
-../../cors-runtime/src/rules.rs
