@@ -12,35 +12,35 @@ use crate::{
     item::{self, Item},
     keys,
     parse::{AttrArgs, WithCorsInput},
-    validate::{self, Attr, NamesSpec, OriginsSpec, Spec},
+    validate::{self, Attr, NamesValue, OriginsValue, Validated},
 };
 
 fn private() -> TokenStream {
     quote!(::cors_runtime::__private)
 }
 
-fn names_tokens(names: &NamesSpec) -> TokenStream {
+fn names_tokens(names: &NamesValue) -> TokenStream {
     let p = private();
     match names {
-        NamesSpec::Any => quote!(#p::Names::Any),
-        NamesSpec::List(list) => quote!(#p::Names::List(&[#(#list),*])),
+        NamesValue::Any => quote!(#p::Names::Any),
+        NamesValue::List(list) => quote!(#p::Names::List(&[#(#list),*])),
     }
 }
 
 /// `Spec { name: .., <given keys>, ..base }`.
-fn spec_tokens(name: &str, spec: &Spec, disabled_stub: bool) -> TokenStream {
+fn spec_tokens(name: &str, spec: &Validated, disabled_stub: bool) -> TokenStream {
     let p = private();
     let mut fields = vec![quote!(name: #name)];
     if let Some(origins) = &spec.origins {
         fields.push(match origins {
-            OriginsSpec::Any => quote!(origins: #p::Origins::Any),
-            OriginsSpec::List(list) => quote!(origins: #p::Origins::List(&[#(#list),*])),
-            OriginsSpec::Env(var) => quote!(origins: #p::Origins::Env(#var)),
-            OriginsSpec::State(ty) => {
+            OriginsValue::Any => quote!(origins: #p::Origins::Any),
+            OriginsValue::List(list) => quote!(origins: #p::Origins::List(&[#(#list),*])),
+            OriginsValue::Env(var) => quote!(origins: #p::Origins::Env(#var)),
+            OriginsValue::State(ty) => {
                 let shown = ty.to_token_stream().to_string().replace(' ', "");
                 quote!(origins: #p::Origins::State(#shown))
             }
-            OriginsSpec::Predicate(path) => {
+            OriginsValue::Predicate(path) => {
                 // A typed binding, so that a wrong signature is reported as "expected fn
                 // pointer" at the path rather than as a bad enum-variant argument.
                 let typed = quote_spanned! {path.span()=>
@@ -103,7 +103,7 @@ fn facts_tokens(facts: &ListFacts<String>, span: Span) -> TokenStream {
 
 /// `impl<S> StateOrigins<S> for #name`: where the async origin check of `state(Type)` comes
 /// from (the type itself, or the base policy), or nothing.
-fn state_origins_impl(name: &syn::Ident, spec: &Spec, stub: bool) -> TokenStream {
+fn state_origins_impl(name: &syn::Ident, spec: &Validated, stub: bool) -> TokenStream {
     let p = private();
     let s = quote!(__CorsState);
     let start = quote!(
@@ -113,7 +113,7 @@ fn state_origins_impl(name: &syn::Ident, spec: &Spec, stub: bool) -> TokenStream
         ) -> #p::Option<#p::OriginCheckFuture>
     );
     match &spec.origins {
-        Some(OriginsSpec::State(ty)) if !stub => {
+        Some(OriginsValue::State(ty)) if !stub => {
             // `OriginCheck` is required by `start_check` in the body: a missing impl is then
             // reported once, at the type, rather than again wherever the handler is mounted.
             let bound = quote_spanned! {ty.span()=>
@@ -272,7 +272,7 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
     let stub = !errors.is_empty();
     let spec_value = spec_tokens(&name.to_string(), &spec, stub);
     let layer = match &spec.origins {
-        Some(OriginsSpec::State(ty)) if !stub => quote! {
+        Some(OriginsValue::State(ty)) if !stub => quote! {
             /// The group layer of this policy, its origins checked by the `OriginCheck` that
             /// `state` provides (through `FromRef`): give it to `CorsRouter::layer`, after the
             /// routes it covers.
@@ -529,7 +529,7 @@ impl<'a> HandlerLookup<'a> {
             impl<T: #p::Annotated, F> #check<T> for F {
                 type Policy = #p::PolicyOf<T>;
                 fn policy(&self) -> #p::PolicyOf<T> {
-                    #p::policy_of::<T>()
+                    #p::policy_token::<T>()
                 }
             }
         }

@@ -35,7 +35,7 @@ impl Attr {
     }
 }
 
-pub(crate) enum OriginsSpec {
+pub(crate) enum OriginsValue {
     Any,
     List(Vec<String>),
     Predicate(Path),
@@ -44,18 +44,18 @@ pub(crate) enum OriginsSpec {
     State(Path),
 }
 
-pub(crate) enum NamesSpec {
+pub(crate) enum NamesValue {
     Any,
     List(Vec<String>),
 }
 
 /// A validated attribute. `None` = not given (the default, or the base policy's value).
 #[derive(Default)]
-pub(crate) struct Spec {
-    pub(crate) origins: Option<OriginsSpec>,
-    pub(crate) methods: Option<NamesSpec>,
-    pub(crate) headers: Option<NamesSpec>,
-    pub(crate) expose: Option<NamesSpec>,
+pub(crate) struct Validated {
+    pub(crate) origins: Option<OriginsValue>,
+    pub(crate) methods: Option<NamesValue>,
+    pub(crate) headers: Option<NamesValue>,
+    pub(crate) expose: Option<NamesValue>,
     pub(crate) credentials: Option<bool>,
     pub(crate) max_age: Option<u32>,
     pub(crate) private_network: Option<bool>,
@@ -99,8 +99,8 @@ struct Read {
 }
 
 /// Checks the arguments of one attribute. Errors come out in source order (see [`Errors::at`]).
-pub(crate) fn attr(attr: Attr, args: &AttrArgs, errors: &mut Errors) -> Spec {
-    let mut spec = Spec::default();
+pub(crate) fn attr(attr: Attr, args: &AttrArgs, errors: &mut Errors) -> Validated {
+    let mut spec = Validated::default();
     let complete = args.complete;
     let (args, all_known) = check_keys(attr, &args.args, errors);
     let find = |name: &str| args.iter().copied().find(|a| is(&a.key, name));
@@ -149,7 +149,7 @@ pub(crate) fn attr(attr: Attr, args: &AttrArgs, errors: &mut Errors) -> Spec {
         }
     }
     // After any problem the caller emits the stub spec, so values here need not be cleared.
-    if let Some(OriginsSpec::List(list)) = &spec.origins {
+    if let Some(OriginsValue::List(list)) = &spec.origins {
         spec.facts = Some(cors_rules::origin::list_facts(list, Syntax::Cors));
     }
     spec.max_age = read.max_age.and_then(|n| u32::try_from(n).ok());
@@ -158,7 +158,12 @@ pub(crate) fn attr(attr: Attr, args: &AttrArgs, errors: &mut Errors) -> Spec {
 }
 
 /// Every rule over the values read; a value left to `policy = X` is unknown (`None`).
-fn rules(spec: &Spec, read: &Read, origins_given: bool, origins_unknown: bool) -> Vec<Problem> {
+fn rules(
+    spec: &Validated,
+    read: &Read,
+    origins_given: bool,
+    origins_unknown: bool,
+) -> Vec<Problem> {
     let based = spec.policy.is_some();
     let flag = |value: Option<bool>| value.or((!based).then_some(false));
     let (origins, methods, headers, expose) = (
@@ -169,7 +174,7 @@ fn rules(spec: &Spec, read: &Read, origins_given: bool, origins_unknown: bool) -
     );
     let input = Input {
         origins: match (&spec.origins, &origins) {
-            (Some(OriginsSpec::Any), _) => cors_rules::Origins::Any,
+            (Some(OriginsValue::Any), _) => cors_rules::Origins::Any,
             (_, Some(list)) => cors_rules::Origins::List(list),
             (None, None) if !origins_given && !origins_unknown => cors_rules::Origins::Unset,
             (None, None) => cors_rules::Origins::Inherited,
@@ -192,9 +197,9 @@ fn strs(listed: &Option<Listed>) -> Option<Vec<&str>> {
     listed.as_ref().map(Listed::strs)
 }
 
-fn names<'a>(given: &Option<NamesSpec>, list: &'a Option<Vec<&'a str>>) -> cors_rules::Names<'a> {
+fn names<'a>(given: &Option<NamesValue>, list: &'a Option<Vec<&'a str>>) -> cors_rules::Names<'a> {
     match (given, list) {
-        (Some(NamesSpec::Any), _) => cors_rules::Names::Any,
+        (Some(NamesValue::Any), _) => cors_rules::Names::Any,
         (_, Some(list)) => cors_rules::Names::List(list),
         _ => cors_rules::Names::Default,
     }
@@ -390,9 +395,9 @@ fn quote_str(s: &str) -> String {
     format!("{s:?}")
 }
 
-fn read_methods(arg: &Arg, errors: &mut Errors, read: &mut Option<Listed>) -> Option<NamesSpec> {
+fn read_methods(arg: &Arg, errors: &mut Errors, read: &mut Option<Listed>) -> Option<NamesValue> {
     let elems = match star_or_list(arg, "[GET, PUT]", method_entry, errors)? {
-        Ok(()) => return Some(NamesSpec::Any),
+        Ok(()) => return Some(NamesValue::Any),
         Err(elems) => elems,
     };
     let values: Vec<String> = elems.iter().map(Elem::value).collect();
@@ -400,17 +405,17 @@ fn read_methods(arg: &Arg, errors: &mut Errors, read: &mut Option<Listed>) -> Op
         spans: elems.iter().map(Elem::span).collect(),
         values: values.clone(),
     });
-    Some(NamesSpec::List(values))
+    Some(NamesValue::List(values))
 }
 
-fn read_headers(arg: &Arg, errors: &mut Errors, read: &mut Option<Listed>) -> Option<NamesSpec> {
+fn read_headers(arg: &Arg, errors: &mut Errors, read: &mut Option<Listed>) -> Option<NamesValue> {
     let example = if arg.key == keys::EXPOSE {
         "[\"x-request-id\"]"
     } else {
         "[\"content-type\", \"authorization\"]"
     };
     let elems = match star_or_list(arg, example, header_entry, errors)? {
-        Ok(()) => return Some(NamesSpec::Any),
+        Ok(()) => return Some(NamesValue::Any),
         Err(elems) => elems,
     };
     let mut listed = Listed {
@@ -440,12 +445,12 @@ fn read_headers(arg: &Arg, errors: &mut Errors, read: &mut Option<Listed>) -> Op
         .map(|name| name.to_ascii_lowercase())
         .collect();
     *read = Some(listed);
-    ok.then_some(NamesSpec::List(names))
+    ok.then_some(NamesValue::List(names))
 }
 
-fn read_origins(arg: &Arg, errors: &mut Errors, read: &mut Option<Listed>) -> Option<OriginsSpec> {
+fn read_origins(arg: &Arg, errors: &mut Errors, read: &mut Option<Listed>) -> Option<OriginsValue> {
     match &arg.value {
-        Value::Str(s) if s.value() == "*" => Some(OriginsSpec::Any),
+        Value::Str(s) if s.value() == "*" => Some(OriginsValue::Any),
         Value::Str(s) => {
             errors.push(
                 s,
@@ -463,10 +468,10 @@ fn read_origins(arg: &Arg, errors: &mut Errors, read: &mut Option<Listed>) -> Op
                 errors.push(var, "`env(..)` takes the name of an environment variable, e.g. `env(\"CORS_ORIGINS\")`");
                 return None;
             }
-            Some(OriginsSpec::Env(name))
+            Some(OriginsValue::Env(name))
         }
-        Value::Path(path) => Some(OriginsSpec::Predicate(path.clone())),
-        Value::State(ty, _) => Some(OriginsSpec::State(ty.clone())),
+        Value::Path(path) => Some(OriginsValue::Predicate(path.clone())),
+        Value::State(ty, _) => Some(OriginsValue::State(ty.clone())),
         other => {
             errors.push_at(
                 other.span(&arg.key),
@@ -481,7 +486,7 @@ fn read_origin_list(
     elems: &[Elem],
     errors: &mut Errors,
     read: &mut Option<Listed>,
-) -> Option<OriginsSpec> {
+) -> Option<OriginsValue> {
     let mut listed = Listed {
         values: Vec::new(),
         spans: Vec::new(),
@@ -504,7 +509,7 @@ fn read_origin_list(
     }
     let values = listed.values.clone();
     *read = Some(listed);
-    ok.then_some(OriginsSpec::List(values))
+    ok.then_some(OriginsValue::List(values))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! Request-header parsing and `Vary` merging: allocation-free and bounded.
+//! `Access-Control-Request-Headers`: parsing the requested names and checking them against the
+//! policy's, allocation-free and bounded.
 
-use http::{header, HeaderMap, HeaderValue};
+use http::HeaderValue;
 
 /// Longest `Access-Control-Request-Headers` (all fields together) a preflight may carry.
 ///
@@ -24,7 +25,7 @@ pub(crate) enum HeadersRefusal<'a> {
 
 pub(crate) use cors_rules::names::is_token;
 
-fn trim_ows(mut bytes: &[u8]) -> &[u8] {
+pub(crate) fn trim_ows(mut bytes: &[u8]) -> &[u8] {
     while let [b' ' | b'\t', rest @ ..] = bytes {
         bytes = rest;
     }
@@ -295,112 +296,10 @@ fn check_name<'a>(
     Ok(())
 }
 
-/// Does the response's `Vary` already list `token` (or `*`)?
-fn vary_has(headers: &HeaderMap, token: &str) -> bool {
-    headers.get_all(header::VARY).iter().any(|value| {
-        value.as_bytes().split(|&b| b == b',').any(|item| {
-            let item = trim_ows(item);
-            item == b"*" || item.eq_ignore_ascii_case(token.as_bytes())
-        })
-    })
-}
-
-/// A `Vary` addition: the tokens, and all of them joined in one static value.
-#[derive(Clone, Copy)]
-pub(crate) struct Vary {
-    tokens: &'static [&'static str],
-    /// The joined value, built at compile time: `HeaderValue::from_static` on a string that is
-    /// not a literal at the call site checks every byte at run time (~70 bytes for preflights).
-    value: fn() -> HeaderValue,
-}
-
-impl std::fmt::Debug for Vary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("Vary").field(&(self.value)()).finish()
-    }
-}
-
-macro_rules! vary {
-    ($($token:literal),+; $joined:literal) => {
-        Vary {
-            tokens: &[$($token),+],
-            value: || {
-                const VALUE: HeaderValue = HeaderValue::from_static($joined);
-                VALUE
-            },
-        }
-    };
-}
-
-impl Vary {
-    pub(crate) const ORIGIN: Vary = vary!("origin"; "origin");
-    /// Actual responses of an `enforce` policy: refused or not depends on the origin, and,
-    /// without one, on `Sec-Fetch-Site` (and, for a cross-site request, on `Sec-Fetch-Mode` and
-    /// `Sec-Fetch-Dest`: a top-level navigation passes, an `<img>` does not).
-    pub(crate) const ENFORCE: Vary = vary!(
-        "origin",
-        "sec-fetch-site",
-        "sec-fetch-mode",
-        "sec-fetch-dest";
-        "origin, sec-fetch-site, sec-fetch-mode, sec-fetch-dest"
-    );
-    pub(crate) const PREFLIGHT: Vary = vary!(
-        "origin",
-        "access-control-request-method",
-        "access-control-request-headers";
-        "origin, access-control-request-method, access-control-request-headers"
-    );
-    pub(crate) const PREFLIGHT_ANY_ORIGIN: Vary = vary!(
-        "access-control-request-method",
-        "access-control-request-headers";
-        "access-control-request-method, access-control-request-headers"
-    );
-    pub(crate) const PREFLIGHT_PNA: Vary = vary!(
-        "origin",
-        "access-control-request-method",
-        "access-control-request-headers",
-        "access-control-request-private-network";
-        "origin, access-control-request-method, access-control-request-headers, access-control-request-private-network"
-    );
-    pub(crate) const PREFLIGHT_ANY_ORIGIN_PNA: Vary = vary!(
-        "access-control-request-method",
-        "access-control-request-headers",
-        "access-control-request-private-network";
-        "access-control-request-method, access-control-request-headers, access-control-request-private-network"
-    );
-
-    /// Sets `Vary` in a map known to have none (a response this crate builds).
-    pub(crate) fn insert(&self, headers: &mut HeaderMap) {
-        headers.insert(header::VARY, (self.value)());
-    }
-
-    /// Adds the tokens to `headers`' `Vary`, keeping what is there: no token twice (compared
-    /// case-insensitively), nothing added when `Vary: *` is present.
-    pub(crate) fn apply(&self, headers: &mut HeaderMap) {
-        // One lookup in the common case (no `Vary` yet).
-        if let header::Entry::Vacant(entry) = headers.entry(header::VARY) {
-            entry.insert((self.value)());
-            return;
-        }
-        let missing = self
-            .tokens
-            .iter()
-            .filter(|token| !vary_has(headers, token))
-            .count();
-        if missing == self.tokens.len() {
-            headers.append(header::VARY, (self.value)());
-        } else if missing > 0 {
-            for token in self.tokens {
-                if !vary_has(headers, token) {
-                    headers.append(header::VARY, HeaderValue::from_static(token));
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use http::{header, HeaderMap};
+
     use super::*;
 
     thread_local! {
@@ -660,46 +559,5 @@ mod tests {
         let name = "x".repeat(MAX_REQUEST_HEADERS_LEN + 1);
         let v = [HeaderValue::from_str(&name).unwrap()];
         assert_eq!(check(&v, None), Err(b"<too long>".to_vec()));
-    }
-
-    #[test]
-    fn vary_is_merged_without_duplicates() {
-        let vary = Vary::PREFLIGHT;
-        let mut h = HeaderMap::new();
-        vary.apply(&mut h);
-        assert_eq!(
-            h.get_all(header::VARY).iter().collect::<Vec<_>>(),
-            ["origin, access-control-request-method, access-control-request-headers"]
-        );
-        vary.apply(&mut h);
-        assert_eq!(h.get_all(header::VARY).iter().count(), 1);
-
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::VARY,
-            HeaderValue::from_static("Accept-Encoding, ORIGIN"),
-        );
-        vary.apply(&mut h);
-        assert_eq!(
-            h.get_all(header::VARY).iter().collect::<Vec<_>>(),
-            [
-                "Accept-Encoding, ORIGIN",
-                "access-control-request-method",
-                "access-control-request-headers"
-            ]
-        );
-
-        let mut h = HeaderMap::new();
-        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-        Vary::ORIGIN.apply(&mut h);
-        assert_eq!(
-            h.get_all(header::VARY).iter().collect::<Vec<_>>(),
-            ["accept-encoding", "origin"]
-        );
-
-        let mut h = HeaderMap::new();
-        h.insert(header::VARY, HeaderValue::from_static("*"));
-        vary.apply(&mut h);
-        assert_eq!(h.get_all(header::VARY).iter().collect::<Vec<_>>(), ["*"]);
     }
 }

@@ -18,20 +18,24 @@ mod origin;
 #[cfg(test)]
 mod origin_props;
 mod policy;
+mod reject;
+mod request;
 mod serve;
 mod spec;
 mod state;
+mod vary;
 
 pub mod guide;
 pub mod testing;
 
 #[doc(hidden)]
-#[path = "private.rs"]
 pub mod __private;
 
 pub use builder::PolicyBuilder;
 pub use cors_macros::{cors, cors_policy, with_cors};
-pub use policy::{is_preflight, Allowed, AllowedOrigins, Policy, PolicyError};
+pub use origin::OriginCheckFuture;
+pub use policy::{Allowed, AllowedOrigins, Policy, PolicyError};
+pub use request::is_preflight;
 pub use serve::{
     inventory, Cors, CorsLayer, CorsMethodRouter, CorsRouter, Inventory, ResponseFuture,
 };

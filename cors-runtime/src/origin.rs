@@ -25,7 +25,9 @@ pub(crate) struct Wildcard {
 }
 
 /// The future of an async origin predicate.
-pub(crate) type OriginCheckFuture = Pin<Box<dyn Future<Output = bool> + Send + 'static>>;
+/// An async origin check in flight ([`OriginCheck::allows`](crate::OriginCheck::allows), boxed):
+/// what [`StateOrigins::start`](crate::StateOrigins::start) returns.
+pub type OriginCheckFuture = Pin<Box<dyn Future<Output = bool> + Send + 'static>>;
 
 /// An async origin predicate with its state captured (see
 /// [`PolicyBuilder::origins_async`](crate::PolicyBuilder::origins_async)).

@@ -320,7 +320,7 @@ pub trait StateOrigins<S>: 'static {
     /// assert!(<list_tasks as StateOrigins<AppState>>::start(&state, &acme).is_none());
     /// # }
     /// ```
-    fn start(state: &S, origin: &HeaderValue) -> Option<crate::__private::OriginCheckFuture> {
+    fn start(state: &S, origin: &HeaderValue) -> Option<crate::OriginCheckFuture> {
         let _ = (state, origin);
         None
     }

@@ -3,6 +3,7 @@
 
 use std::{collections::BTreeSet, fmt, sync::Arc};
 
+use super::router::{CorsRouter, ScopeRecord};
 use crate::{AllowedOrigins, Policy};
 
 /// Where a row's policy comes from.
@@ -223,5 +224,69 @@ impl fmt::Display for Inventory {
             )?;
         }
         Ok(())
+    }
+}
+
+impl<S> CorsRouter<S> {
+    /// Every CORS policy the router applies, by route and method: see [`Inventory`].
+    pub fn inventory(&self) -> Inventory {
+        let mut rows = Vec::new();
+        for route in &self.routes {
+            let mut handlers: Vec<(&Arc<Policy>, Vec<&str>)> = Vec::new();
+            for mount in &route.mounts {
+                let method = mount.method.as_str();
+                let gets = route.mounts.iter().any(|m| {
+                    m.method == http::Method::GET && Arc::ptr_eq(&m.declared, &mount.declared)
+                });
+                if method == "HEAD" && gets {
+                    continue; // mounted with GET
+                }
+                match handlers
+                    .iter_mut()
+                    .find(|(p, _)| Arc::ptr_eq(p, &mount.declared))
+                {
+                    Some((_, methods)) => methods.push(method),
+                    None => handlers.push((&mount.declared, vec![method])),
+                }
+            }
+            for (policy, methods) in &handlers {
+                rows.push(Row {
+                    route: route.path.clone(),
+                    methods: methods.join(", "),
+                    source: Source::Handler,
+                    policy: Arc::clone(policy),
+                });
+            }
+            if let Some(group) = route.groups.first() {
+                rows.push(Row {
+                    route: route.path.clone(),
+                    methods: if handlers.is_empty() { "all" } else { "others" }.to_owned(),
+                    source: Source::Group,
+                    policy: group.clone(),
+                });
+            }
+        }
+        let mut scopes: Vec<&ScopeRecord> = Vec::new();
+        for scope in self.matched.iter().chain(&self.unmatched) {
+            if !scopes.iter().any(|s| s.prefix == scope.prefix) {
+                scopes.push(scope);
+            }
+        }
+        let group_row = |route: String, groups: &[Arc<Policy>]| {
+            groups.first().map(|group| Row {
+                route,
+                methods: "all".to_owned(),
+                source: Source::Group,
+                policy: group.clone(),
+            })
+        };
+        for scope in scopes {
+            rows.extend(group_row(format!("{}/…", scope.prefix), &scope.groups));
+        }
+        for groups in &self.merged {
+            rows.extend(group_row("(merged axum Router)".to_owned(), groups));
+        }
+        rows.extend(group_row("(unmatched)".to_owned(), &self.fallback));
+        Inventory { rows }
     }
 }

@@ -2,6 +2,7 @@
 //! policy layer ([`CorsLayer`]), the router that records every route's policy
 //! ([`CorsRouter`]) and what `with_cors!` builds ([`CorsMethodRouter`]).
 
+mod finish;
 pub(crate) mod frame;
 pub mod inventory;
 mod layer;

@@ -6,36 +6,27 @@ use std::{
     convert::Infallible,
     fmt,
     sync::{Arc, OnceLock},
-    task::{Context, Poll},
 };
 
-use axum::{
-    body::HttpBody,
-    extract::Request,
-    handler::Handler,
-    response::{IntoResponse, Response},
-    routing::{future::RouteFuture, IntoMakeService, Route},
-    Router,
-};
+use axum::{extract::Request, handler::Handler, response::IntoResponse, routing::Route, Router};
 use http::HeaderValue;
 use tower_layer::Layer;
 use tower_service::Service;
 
 use super::{
-    inventory::{Inventory, Row as InventoryRow, Source as PolicySource},
     method_router::{CorsMethodRouter, Mount},
-    service::{Cors, ResponseFuture, Source},
-    table::{nested_path, Mounted, RouteCors, Scope, Table},
+    service::Cors,
+    table::nested_path,
 };
 use crate::{origin::OriginCheckFuture, CorsLayer, Policy};
 
 /// One route, as the router recorded it.
-struct RouteRecord<S> {
+pub(super) struct RouteRecord<S> {
     /// The path axum matches (nest prefixes included).
-    path: String,
-    mounts: Vec<Mount<S>>,
+    pub(super) path: String,
+    pub(super) mounts: Vec<Mount<S>>,
     /// Group policies covering it, innermost first.
-    groups: Vec<Arc<Policy>>,
+    pub(super) groups: Vec<Arc<Policy>>,
 }
 
 impl<S> Clone for RouteRecord<S> {
@@ -50,9 +41,9 @@ impl<S> Clone for RouteRecord<S> {
 
 /// Routes known only by prefix, or a fallback.
 #[derive(Clone, Debug)]
-struct ScopeRecord {
-    prefix: String,
-    groups: Vec<Arc<Policy>>,
+pub(super) struct ScopeRecord {
+    pub(super) prefix: String,
+    pub(super) groups: Vec<Arc<Policy>>,
 }
 
 /// An axum [`Router`] that knows the CORS policy of every route: the router to build your app
@@ -117,20 +108,20 @@ struct ScopeRecord {
 /// `CorsRouter` rather than to that `Router`, where it would run before the CORS layer and see
 /// (and might refuse) preflights.
 pub struct CorsRouter<S = ()> {
-    inner: Router<S>,
-    routes: Vec<RouteRecord<S>>,
+    pub(super) inner: Router<S>,
+    pub(super) routes: Vec<RouteRecord<S>>,
     /// Routes with a matched path the router cannot see (nested axum routers, a nested
     /// service's own paths).
-    matched: Vec<ScopeRecord>,
+    pub(super) matched: Vec<ScopeRecord>,
     /// Routes of merged axum routers, one entry per merge.
-    merged: Vec<Vec<Arc<Policy>>>,
+    pub(super) merged: Vec<Vec<Arc<Policy>>>,
     /// Requests without a matched path under a prefix: nested services, nested fallbacks.
-    unmatched: Vec<ScopeRecord>,
+    pub(super) unmatched: Vec<ScopeRecord>,
     /// Whether the fallback is the user's (axum's merge keeps a custom one).
-    custom_fallback: bool,
-    fallback: Vec<Arc<Policy>>,
+    pub(super) custom_fallback: bool,
+    pub(super) fallback: Vec<Arc<Policy>>,
     /// The finished service, built when first served.
-    ready: Arc<OnceLock<Cors<Router>>>,
+    pub(super) ready: Arc<OnceLock<Cors<Router>>>,
 }
 
 impl<S> Clone for CorsRouter<S> {
@@ -547,68 +538,6 @@ where
         }
     }
 
-    /// Every CORS policy the router applies, by route and method: see [`Inventory`].
-    pub fn inventory(&self) -> Inventory {
-        let mut rows = Vec::new();
-        for route in &self.routes {
-            let mut handlers: Vec<(&Arc<Policy>, Vec<&str>)> = Vec::new();
-            for mount in &route.mounts {
-                let method = mount.method.as_str();
-                let gets = route.mounts.iter().any(|m| {
-                    m.method == http::Method::GET && Arc::ptr_eq(&m.declared, &mount.declared)
-                });
-                if method == "HEAD" && gets {
-                    continue; // mounted with GET
-                }
-                match handlers
-                    .iter_mut()
-                    .find(|(p, _)| Arc::ptr_eq(p, &mount.declared))
-                {
-                    Some((_, methods)) => methods.push(method),
-                    None => handlers.push((&mount.declared, vec![method])),
-                }
-            }
-            for (policy, methods) in &handlers {
-                rows.push(InventoryRow {
-                    route: route.path.clone(),
-                    methods: methods.join(", "),
-                    source: PolicySource::Handler,
-                    policy: Arc::clone(policy),
-                });
-            }
-            if let Some(group) = route.groups.first() {
-                rows.push(InventoryRow {
-                    route: route.path.clone(),
-                    methods: if handlers.is_empty() { "all" } else { "others" }.to_owned(),
-                    source: PolicySource::Group,
-                    policy: group.clone(),
-                });
-            }
-        }
-        let mut scopes: Vec<&ScopeRecord> = Vec::new();
-        for scope in self.matched.iter().chain(&self.unmatched) {
-            if !scopes.iter().any(|s| s.prefix == scope.prefix) {
-                scopes.push(scope);
-            }
-        }
-        let group_row = |route: String, groups: &[Arc<Policy>]| {
-            groups.first().map(|group| InventoryRow {
-                route,
-                methods: "all".to_owned(),
-                source: PolicySource::Group,
-                policy: group.clone(),
-            })
-        };
-        for scope in scopes {
-            rows.extend(group_row(format!("{}/…", scope.prefix), &scope.groups));
-        }
-        for groups in &self.merged {
-            rows.extend(group_row("(merged axum Router)".to_owned(), groups));
-        }
-        rows.extend(group_row("(unmatched)".to_owned(), &self.fallback));
-        Inventory { rows }
-    }
-
     /// Whether the router has routes, as axum's [`Router::has_routes`].
     pub fn has_routes(&self) -> bool {
         self.inner.has_routes()
@@ -643,7 +572,7 @@ fn refuse_hidden_cors_layer<L>(method: &str) {
 }
 
 /// `mount` with its `state(..)` check (if any) taking its check from `state`.
-fn bind<S, S2>(mount: Mount<S>, state: &S) -> Mount<S2>
+pub(super) fn bind<S, S2>(mount: Mount<S>, state: &S) -> Mount<S2>
 where
     S: Clone + Send + Sync + 'static,
 {
@@ -663,202 +592,5 @@ where
         declared: mount.declared,
         handler: mount.handler,
         check: None,
-    }
-}
-
-/// A `with_cors!` handler without `enforce` inside a group that enforces: its own policy
-/// applies to its methods (the most specific wins), so the group's `enforce` does not. Allowed,
-/// but said at start-up.
-fn warn_enforce_overridden<S>(route: &RouteRecord<S>) {
-    let Some(group) = route.groups.iter().find(|g| g.enforces()) else {
-        return;
-    };
-    for mount in route.mounts.iter().filter(|m| !m.policy.enforces()) {
-        tracing::warn!(
-            target: "cors_runtime",
-            route = route.path.as_str(),
-            handler = mount.policy.name(),
-            group = group.name(),
-            "route `{}`: handler `{}` has its own CORS policy without `enforce`, so the `enforce` \
-             of the group policy `{}` does not apply to {} requests; add `enforce` to the \
-             handler's #[cors] (or base it on the group with `policy = {}`) if it should",
-            route.path,
-            mount.policy.name(),
-            group.name(),
-            mount.method,
-            group.name(),
-        );
-    }
-}
-
-impl CorsRouter<()> {
-    /// The finished app as an axum [`Router`], for a tool or framework that wants one (or to
-    /// nest or merge it into an axum `Router`): the routes, behind the CORS layer.
-    ///
-    /// Add no middleware to the returned router: it would run before the CORS layer and see
-    /// preflights (an authentication check would refuse them). Add it to the `CorsRouter`.
-    /// Serving the `CorsRouter` itself (`axum::serve(listener, app)`) saves the two
-    /// allocations per request of the router this returns (axum boxes its fallback).
-    ///
-    /// ```
-    /// use axum::routing::get;
-    /// use cors_runtime::{cors_policy, CorsRouter};
-    ///
-    /// #[cors_policy(origins = ["https://app.example"])]
-    /// pub struct Api;
-    ///
-    /// # async fn list_tasks() {}
-    /// let app = CorsRouter::new().route("/tasks", get(list_tasks)).layer(Api::layer());
-    /// let router: axum::Router = axum::Router::new().nest("/v1", app.into_router());
-    /// # drop(router);
-    /// ```
-    pub fn into_router(self) -> Router {
-        Router::new().fallback_service(self.into_service())
-    }
-
-    /// The finished router as a make-service, as axum's [`Router::into_make_service`].
-    pub fn into_make_service(self) -> IntoMakeService<Router> {
-        self.into_router().into_make_service()
-    }
-
-    /// The finished router as a make-service that provides axum's `ConnectInfo`, as axum's
-    /// [`Router::into_make_service_with_connect_info`].
-    #[cfg(feature = "serve")]
-    pub fn into_make_service_with_connect_info<C>(
-        self,
-    ) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, C> {
-        self.into_router().into_make_service_with_connect_info()
-    }
-
-    /// The routes behind the CORS layer: what serves each request.
-    fn into_service(self) -> Cors<Router> {
-        let table = self.table();
-        Cors::new(self.inner, Source::Table(Arc::new(table)))
-    }
-
-    fn table(&self) -> Table {
-        let mut matcher = matchit::Router::new();
-        let mut routes = Vec::with_capacity(self.routes.len());
-        for route in &self.routes {
-            warn_enforce_overridden(route);
-            if let Err(error) = matcher.insert(route.path.as_str(), routes.len()) {
-                // axum accepted the path with the same matcher: this would be a bug here.
-                panic!(
-                    "CorsRouter cannot mirror axum's route `{}`: {error}; please report this",
-                    route.path
-                );
-            }
-            let handlers = route
-                .mounts
-                .iter()
-                .map(|mount| {
-                    let mount = bind::<(), ()>(mount.clone(), &());
-                    Mounted {
-                        method: mount.method,
-                        policy: mount.policy,
-                        handler: mount.handler,
-                    }
-                })
-                .collect();
-            routes.push(RouteCors {
-                path: route.path.as_str().into(),
-                handlers,
-                groups: route.groups.clone().into(),
-            });
-        }
-        let mut scopes: Vec<Scope> = Vec::new();
-        // The last recorded first among equal prefixes (axum keeps the last nested fallback).
-        for record in self.matched.iter().chain(&self.unmatched).rev() {
-            if !scopes.iter().any(|s| *s.prefix == *record.prefix) {
-                scopes.push(Scope {
-                    prefix: record.prefix.as_str().into(),
-                    groups: record.groups.clone().into(),
-                });
-            }
-        }
-        scopes.sort_by_key(|s| std::cmp::Reverse(s.prefix.len()));
-        Table {
-            matcher,
-            routes,
-            scopes,
-            unmatched: self.unmatched_coverage().into(),
-        }
-    }
-
-    /// What covers the paths no route matches: the fallback's groups, or those of the merged
-    /// axum routers, whose routes a path cannot tell from unmatched paths.
-    fn unmatched_coverage(&self) -> Vec<Arc<Policy>> {
-        let fingerprints =
-            |groups: &[Arc<Policy>]| groups.iter().map(|p| p.fingerprint()).collect::<Vec<_>>();
-        let Some(first) = self.merged.first() else {
-            return self.fallback.clone();
-        };
-        if self
-            .merged
-            .iter()
-            .any(|g| fingerprints(g) != fingerprints(first))
-        {
-            panic!(
-                "two axum Routers merged into this CorsRouter are covered by different CORS \
-                 group policies, and a request cannot be told apart by the router it came \
-                 from; turn each into a CorsRouter (`CorsRouter::from(router)`) and nest it \
-                 under its own prefix, or apply the policies after merging"
-            );
-        }
-        if fingerprints(first) != fingerprints(&self.fallback) {
-            tracing::warn!(
-                target: "cors_runtime",
-                "the routes of an axum Router merged into a CorsRouter cannot be told apart \
-                 from paths no route matches: the group policies covering the merged router \
-                 also answer for those paths; nest it under its own prefix to keep them apart"
-            );
-        }
-        first.clone()
-    }
-
-    fn ready(&self) -> Cors<Router> {
-        self.ready
-            .get_or_init(|| self.clone().into_service())
-            .clone()
-    }
-}
-
-/// Serves the finished router ([`CorsRouter::into_router`], built on the first request), so
-/// that a `CorsRouter` can be passed to `tower::ServiceExt::oneshot` and to
-/// [`cors_runtime::testing`](crate::testing).
-impl<B> Service<Request<B>> for CorsRouter<()>
-where
-    B: HttpBody<Data = axum::body::Bytes> + Send + 'static,
-    B::Error: Into<axum::BoxError>,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = ResponseFuture<RouteFuture<Infallible>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, req: Request<B>) -> Self::Future {
-        self.ready().call(req.map(axum::body::Body::new))
-    }
-}
-
-/// `axum::serve(listener, app)`: each connection gets the finished router.
-#[cfg(feature = "serve")]
-impl<L> Service<axum::serve::IncomingStream<'_, L>> for CorsRouter<()>
-where
-    L: axum::serve::Listener,
-{
-    type Response = Cors<Router>;
-    type Error = Infallible;
-    type Future = std::future::Ready<Result<Cors<Router>, Infallible>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, _stream: axum::serve::IncomingStream<'_, L>) -> Self::Future {
-        std::future::ready(Ok(self.ready()))
     }
 }

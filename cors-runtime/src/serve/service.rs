@@ -35,9 +35,9 @@ use super::{
 };
 use crate::{
     origin::{OriginCheckFuture, MAX_ORIGIN_LEN},
-    policy::{
-        present_and_single, single, Ctx, Decision, Rejection, RouteOf, Unmounted, TEXT_PLAIN,
-    },
+    policy::{Decision, Unmounted},
+    reject::{Rejection, TEXT_PLAIN},
+    request::{present_and_single, single, Ctx, RouteOf},
     Policy,
 };
 

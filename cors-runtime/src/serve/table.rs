@@ -10,7 +10,7 @@ use std::{any::TypeId, sync::Arc};
 
 use http::Method;
 
-use crate::{policy::Reason, Policy};
+use crate::{reject::Reason, Policy};
 
 /// Group policies covering a route or scope, innermost first.
 pub(crate) type Coverage = Box<[Arc<Policy>]>;

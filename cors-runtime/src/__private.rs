@@ -93,6 +93,6 @@ impl PolicyCell {
 }
 
 /// The zero-sized token `with_cors!` passes for handler `A`.
-pub const fn policy_of<A: Annotated>() -> PolicyOf<A> {
+pub const fn policy_token<A: Annotated>() -> PolicyOf<A> {
     PolicyOf::new()
 }
