@@ -61,77 +61,6 @@ fn vary_rejection_has_origin(reply: &common::Reply) {
 // --- preflights of plain routes -------------------------------------------------------------
 
 #[tokio::test]
-async fn group_answers_preflights_for_plain_routes_under_it() {
-    let hits = Hits::default();
-    let reply = send(
-        api(&hits),
-        preflight("/tasks/7", APP, "PUT").header(
-            "access-control-request-headers",
-            "authorization,content-type",
-        ),
-    )
-    .await;
-    assert_eq!(reply.status, 204);
-    assert!(reply.body.is_empty());
-    assert_eq!(reply.allow_origin(), Some(APP));
-    assert_eq!(
-        reply.header("access-control-allow-credentials"),
-        Some("true")
-    );
-    assert_eq!(reply.header("access-control-allow-methods"), Some("PUT"));
-    let allowed = reply
-        .header("access-control-allow-headers")
-        .unwrap()
-        .to_ascii_lowercase();
-    assert!(
-        allowed.contains("authorization") && allowed.contains("content-type"),
-        "{allowed}"
-    );
-    assert_eq!(reply.header("access-control-max-age"), Some("60"));
-    reply.assert_vary_has(&[
-        "origin",
-        "access-control-request-method",
-        "access-control-request-headers",
-    ]);
-    assert_eq!(hits.count(), 0);
-}
-
-#[tokio::test]
-async fn group_preflight_omits_allow_headers_when_none_were_requested() {
-    let reply = send(api(&Hits::default()), preflight("/tasks", APP, "POST")).await;
-    assert_eq!(reply.status, 204);
-    assert_eq!(reply.header("access-control-allow-headers"), None);
-}
-
-#[tokio::test]
-async fn group_rejects_preflight_from_a_disallowed_origin_without_reaching_the_handler() {
-    let hits = Hits::default();
-    let reply = send(api(&hits), preflight("/tasks", EVIL, "GET")).await;
-    reply.assert_rejected_preflight();
-    vary_rejection_has_origin(&reply);
-    assert_eq!(hits.count(), 0);
-}
-
-#[tokio::test]
-async fn group_rejects_preflight_for_a_method_it_does_not_allow() {
-    let reply = send(api(&Hits::default()), preflight("/tasks/1", APP, "PATCH")).await;
-    reply.assert_rejected_preflight();
-    vary_rejection_has_origin(&reply);
-}
-
-#[tokio::test]
-async fn group_rejects_preflight_for_a_header_it_does_not_allow() {
-    let reply = send(
-        api(&Hits::default()),
-        preflight("/tasks", APP, "POST")
-            .header("access-control-request-headers", "content-type,x-other"),
-    )
-    .await;
-    reply.assert_rejected_preflight();
-    vary_rejection_has_origin(&reply);
-}
-
-#[tokio::test]
 async fn group_default_methods_are_get_head_and_post() {
     let app = || {
         CorsRouter::new()
@@ -146,63 +75,6 @@ async fn group_default_methods_are_get_head_and_post() {
     send(app(), preflight("/x", APP, "PUT"))
         .await
         .assert_rejected_preflight();
-}
-
-#[tokio::test]
-async fn group_methods_and_headers_any_with_credentials_are_answered_by_echo() {
-    let app = CorsRouter::new()
-        .route("/x", any(|| async { "x" }))
-        .layer(Echo::layer());
-    let reply = send(
-        app,
-        preflight("/x", APP, "PATCH")
-            .header("access-control-request-headers", "authorization, x-custom"),
-    )
-    .await;
-    assert_eq!(reply.status, 204);
-    assert_eq!(reply.header("access-control-allow-methods"), Some("PATCH"));
-    assert_eq!(
-        reply.header("access-control-allow-credentials"),
-        Some("true")
-    );
-    let allowed: Vec<String> = reply
-        .headers
-        .get_all("access-control-allow-headers")
-        .iter()
-        .flat_map(|v| {
-            v.to_str()
-                .unwrap()
-                .split(',')
-                .map(|h| h.trim().to_ascii_lowercase())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    assert!(allowed.contains(&"authorization".to_owned()), "{allowed:?}");
-    assert!(allowed.contains(&"x-custom".to_owned()), "{allowed:?}");
-    assert!(!allowed.contains(&"*".to_owned()), "{allowed:?}");
-}
-
-#[tokio::test]
-async fn group_any_origin_private_network_and_status_200_are_honoured() {
-    let app = || {
-        CorsRouter::new()
-            .route("/p", get(|| async { "p" }))
-            .layer(Public::layer())
-    };
-    let reply = send(
-        app(),
-        preflight("/p", EVIL, "GET").header("access-control-request-private-network", "true"),
-    )
-    .await;
-    assert_eq!(reply.status, 200);
-    assert!(reply.body.is_empty());
-    assert_eq!(reply.allow_origin(), Some("*"));
-    assert_eq!(
-        reply.header("access-control-allow-private-network"),
-        Some("true")
-    );
-    let reply = send(app(), actual("GET", "/p", EVIL)).await;
-    assert_eq!(reply.allow_origin(), Some("*"));
 }
 
 #[tokio::test]
@@ -232,24 +104,6 @@ async fn group_preflights_never_reach_catch_all_or_options_handlers() {
 }
 
 // --- actual responses and scope -------------------------------------------------------------
-
-#[tokio::test]
-async fn group_decorates_actual_responses_of_plain_routes() {
-    let hits = Hits::default();
-    let reply = send(api(&hits), actual("DELETE", "/tasks/1", APP)).await;
-    assert_eq!(reply.status, 200);
-    assert_eq!(reply.allow_origin(), Some(APP));
-    assert_eq!(
-        reply.header("access-control-allow-credentials"),
-        Some("true")
-    );
-    assert_eq!(
-        reply.header("access-control-expose-headers"),
-        Some("x-request-id")
-    );
-    reply.assert_vary_has(&["origin"]);
-    assert_eq!(hits.count(), 1);
-}
 
 /// `/health` and the fallback outside the group; `/api/*` under it.
 fn scoped(hits: &Hits) -> CorsRouter {
@@ -888,22 +742,6 @@ async fn group_rejects_hostile_preflights_without_panicking() {
     .await
     .assert_rejected_preflight();
     assert_eq!(hits.count(), 0);
-}
-
-#[tokio::test]
-async fn group_rejects_null_origin_and_origin_variants() {
-    for origin in [
-        "null",
-        "https://app.example.com/",
-        "https://App.example.com",
-        "https://app.example.com:443",
-    ] {
-        let reply = send(api(&Hits::default()), preflight("/tasks", origin, "GET")).await;
-        reply.assert_rejected_preflight();
-        let reply = send(api(&Hits::default()), actual("GET", "/tasks", origin)).await;
-        assert_eq!(reply.status, 200);
-        reply.assert_no_cors_headers();
-    }
 }
 
 #[tokio::test]

@@ -238,7 +238,13 @@ where
             .source
             .resolve(&req, method.map_or(&[][..], HeaderValue::as_bytes));
         let route = RouteName::of(&target, &req);
-        let Some(policy) = target.policy else {
+        // No usable requested method (absent, or several fields): the route's own policy refuses
+        // it (as a group's would), rather than "no handler for this method".
+        let policy = match (target.policy, method) {
+            (None, None) => target.unmounted.first().map(|m| &m.policy),
+            (policy, _) => policy,
+        };
+        let Some(policy) = policy else {
             let rejection = Rejection::new(
                 "",
                 target.miss,
