@@ -2,7 +2,7 @@
 
 use std::{borrow::Cow, fmt, future::Future, sync::Arc};
 
-use http::{HeaderValue, Method};
+use http::HeaderValue;
 
 use cors_rules::{Input, Syntax};
 
@@ -14,7 +14,6 @@ use crate::{
 };
 
 /// Methods of a runtime policy that lists none (as for a `#[cors_policy]` group policy).
-const DEFAULT_METHODS: &[Method] = &[Method::GET, Method::HEAD, Method::POST];
 
 #[derive(Clone)]
 enum OriginsInput {
@@ -591,7 +590,7 @@ impl PolicyBuilder {
                 preflight_status: self.preflight_status,
                 enforce: self.enforce,
             },
-            DEFAULT_METHODS,
+            crate::policy::DEFAULT_GROUP_METHODS,
         )
     }
 }

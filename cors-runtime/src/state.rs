@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use axum::extract::FromRef;
-use http::{HeaderValue, Method};
+use http::HeaderValue;
 
 use crate::{origin::OriginCheckFuture, spec::Spec, CorsLayer, Policy};
 
@@ -126,8 +126,7 @@ pub(crate) fn layer_with_state<T, S>(spec: &Spec, state: &S) -> CorsLayer
 where
     T: OriginCheck + FromRef<S>,
 {
-    const DEFAULT_GROUP_METHODS: &[Method] = &[Method::GET, Method::HEAD, Method::POST];
-    match Policy::build(spec, DEFAULT_GROUP_METHODS) {
+    match Policy::build(spec, crate::policy::DEFAULT_GROUP_METHODS) {
         Ok(policy) => CorsLayer::from_policy(policy.with_state_check(T::from_ref(state))),
         Err(error) => panic!("{error}"),
     }

@@ -13,7 +13,9 @@ use crate::{
     vary::Vary,
 };
 
-const DEFAULT_GROUP_METHODS: &[Method] = &[Method::GET, Method::HEAD, Method::POST];
+/// The methods of a named or runtime policy that lists none (a handler's default is the
+/// methods it is mounted under).
+pub(crate) const DEFAULT_GROUP_METHODS: &[Method] = &[Method::GET, Method::HEAD, Method::POST];
 
 fn header_list(names: &[Cow<'static, str>]) -> Option<HeaderValue> {
     if names.is_empty() {

@@ -15,7 +15,7 @@ use std::{borrow::Cow, fmt};
 use http::{HeaderValue, Method, StatusCode};
 
 pub(crate) use actual::{Decision, Unmounted};
-pub(crate) use compile::Draft;
+pub(crate) use compile::{Draft, DEFAULT_GROUP_METHODS};
 pub use error::PolicyError;
 
 use crate::{headers::AllowedNames, origin::OriginMatcher, spec::Names, vary::Vary};
