@@ -2,7 +2,7 @@
 //! kind of policy (handler policies via `with_cors!`, group policies, a nested group, `enforce`,
 //! runtime policies from `Policy::builder` with an exact list, an async predicate and `enforce`,
 //! `origins = state(..)` handlers and groups, with and without `enforce`), served as axum
-//! serves it (`into_router()`).
+//! serves it (`axum::serve(listener, app)` calls the `CorsRouter` service).
 //!
 //! Input (text-like, so seeds are readable): line 1 = method, line 2 = path, every further
 //! line = `name: value` (raw bytes; lines that are not a valid header are skipped).
@@ -21,7 +21,6 @@ use axum::{
     http::{HeaderMap, HeaderName, HeaderValue, Method, Request},
     response::Response,
     routing::get,
-    Router,
 };
 use cors_runtime::{cors, cors_policy, with_cors, CorsLayer, CorsRouter, OriginCheck, Policy};
 use libfuzzer_sys::fuzz_target;
@@ -317,7 +316,7 @@ fn allowed(model: Model, origin: &[u8]) -> bool {
     }
 }
 
-fn router() -> Router {
+fn router() -> CorsRouter {
     let state = AppState {
         tenants: Tenants(TENANTS),
     };
@@ -378,11 +377,10 @@ fn router() -> Router {
                 .route_layer(TenantEnforcedGroup::layer_with_state(&state)),
         )
         .with_state(state)
-        .into_router()
 }
 
 thread_local! {
-    static ROUTER: Router = router();
+    static ROUTER: CorsRouter = router();
 }
 
 /// Polls to completion. Nothing here does I/O: a future is pending only while an async origin
