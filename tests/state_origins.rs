@@ -325,3 +325,21 @@ async fn enforce_with_state_origins_lets_registered_tenants_and_same_origin_thro
     }
     assert_eq!(state.handled.count(), 6);
 }
+
+/// A preflight with several `Access-Control-Request-Method` fields is refused whatever its
+/// origin: no async origin check is started for it (found by the fuzz target).
+#[tokio::test]
+async fn a_preflight_with_several_request_methods_is_refused_without_a_lookup() {
+    let state = AppState::default();
+    state.tenants.register(ACME);
+    let app = CorsRouter::new()
+        .route("/t/{id}", with_cors!(put(tasks)))
+        .with_state(state.clone());
+    let reply = send(
+        app,
+        preflight("/t/1", ACME, "PUT").header("access-control-request-method", "PUT"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(state.tenants.lookups.count(), 0);
+}

@@ -39,7 +39,7 @@ impl Policy {
         }
     }
 
-    fn reject(
+    pub(crate) fn reject(
         &self,
         reason: Reason,
         detail: Option<&[u8]>,

@@ -36,8 +36,8 @@ use super::{
 use crate::{
     origin::{OriginCheckFuture, MAX_ORIGIN_LEN},
     policy::{Decision, Unmounted},
-    reject::{Rejection, TEXT_PLAIN},
-    request::{present_and_single, single, Ctx, RouteOf},
+    reject::{Reason, Rejection, TEXT_PLAIN},
+    request::{present_and_single, single, CorsHeaders, Ctx, RouteOf},
     Policy,
 };
 
@@ -255,6 +255,13 @@ where
             );
             return ResponseFuture::ready(rejection.into_response());
         };
+        if method.is_none() {
+            // Several `Access-Control-Request-Method` fields (no browser sends that): refused
+            // whatever the origin, so without asking an async origin check.
+            let rejection =
+                policy.reject(Reason::Method, None, CorsHeaders(headers), route_of(&route));
+            return ResponseFuture::ready(rejection.into_response());
+        }
         if let Some(check) = start_check(policy, origin) {
             let policy = policy.clone();
             let (parts, _) = req.into_parts();
