@@ -45,8 +45,8 @@ impl Policy {
             return any;
         }
         let allow_origin = self.origins.allow(origin, ctx.parts, ctx.resolved);
-        // Kept for the log line, which is written only if this decision is applied (an outer
-        // group's decision is dropped when the route answered), and only when it is enabled.
+        // Kept for the log line, written when the decision is applied to a response, and only
+        // when debug logging is on.
         let refused = (allow_origin.is_none()
             && tracing::enabled!(target: "cors_runtime", tracing::Level::DEBUG))
         .then(|| {

@@ -1,4 +1,5 @@
-//! A user's own `.options(handler)` next to the generated preflight handler.
+//! A user's own `.options(handler)` in `with_cors!`: it gets the `OPTIONS` requests that are not
+//! preflights.
 use cors_runtime::CorsRouter;
 use cors_runtime::{cors, with_cors};
 
