@@ -202,6 +202,18 @@ pub fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 /// 10 |     .route("/tasks", with_cors!(get(list_tasks).post(create_task)));
 ///    |                                                      ^^^^^^^^^^^ not annotated with `#[cors(...)]`
 /// ```
+///
+/// A fn that axum cannot use as a handler (the body extractor not last, a return type that is
+/// not `IntoResponse`, a `State<T>` the router does not have) is reported on the handler in
+/// the same way, with what a handler must look like:
+///
+/// ```text
+/// error[E0277]: `create_task` is not an axum handler; take the extractor that reads the body last, and return a type that implements `IntoResponse`
+///   --> src/main.rs:13:50
+///    |
+/// 13 |     .route("/tasks", with_cors!(post(create_task)));
+///    |                                      ^^^^^^^^^^^ not an axum handler
+/// ```
 #[proc_macro]
 pub fn with_cors(input: TokenStream) -> TokenStream {
     expand::with_cors(input.into()).into()

@@ -31,6 +31,45 @@ use http::{request::Parts, HeaderValue};
 /// ```
 pub type OriginPredicate = fn(&HeaderValue, &Parts) -> bool;
 
+/// Implemented by every fn of type [`OriginPredicate`]: what `origins = path` requires of the
+/// fn it names (the macros call the predicate through it, so that a fn of another type is
+/// reported with this trait's message). You never implement it.
+///
+/// ```
+/// use axum::http::{request::Parts, HeaderValue};
+/// use cors_runtime::OriginPredicateFn;
+///
+/// fn is_partner(origin: &HeaderValue, _request: &Parts) -> bool {
+///     origin.as_bytes().ends_with(b".partner.example")
+/// }
+///
+/// fn takes<P: OriginPredicateFn>(_: P) {}
+/// takes(is_partner);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "this origin predicate is not a `fn(&HeaderValue, &Parts) -> bool`; give it the signature `fn(origin: &HeaderValue, request: &Parts) -> bool`",
+    label = "not a `fn(&HeaderValue, &Parts) -> bool`",
+    note = "`HeaderValue` and `Parts` are `axum::http::HeaderValue` and `axum::http::request::Parts`: the request's `Origin` and the rest of its head; return whether the origin is allowed",
+    note = "for an async check (a database, a tenant table), use `origins = state(Type)` with a `Type` that implements `OriginCheck`",
+    note = "for a constant list of origins, name the const in upper case: `origins = FRONTENDS` with `const FRONTENDS: &[&str]`"
+)]
+pub trait OriginPredicateFn {
+    /// Whether the predicate allows `origin`.
+    fn allows(&self, origin: &HeaderValue, request: &Parts) -> bool;
+}
+
+#[allow(unknown_or_malformed_diagnostic_attributes)]
+#[diagnostic::do_not_recommend]
+impl<F> OriginPredicateFn for F
+where
+    F: Fn(&HeaderValue, &Parts) -> bool,
+{
+    #[inline]
+    fn allows(&self, origin: &HeaderValue, request: &Parts) -> bool {
+        self(origin, request)
+    }
+}
+
 /// Which origins a policy allows.
 ///
 /// ```
