@@ -12,7 +12,7 @@ use crate::{
     item::{self, Item},
     keys,
     parse::{AttrArgs, WithCorsInput},
-    validate::{self, Attr, NamesValue, OriginsValue, Validated},
+    validate::{self, Attr, NamesValue, OriginsPart, OriginsValue, Validated},
 };
 
 fn private() -> TokenStream {
@@ -35,7 +35,30 @@ fn spec_tokens(name: &str, spec: &Validated, disabled_stub: bool) -> TokenStream
         fields.push(match origins {
             OriginsValue::Any => quote!(origins: #p::Origins::Any),
             OriginsValue::List(list) => quote!(origins: #p::Origins::List(&[#(#list),*])),
-            OriginsValue::Env(var) => quote!(origins: #p::Origins::Env(#var)),
+            OriginsValue::Env { var, default: None } => quote!(origins: #p::Origins::Env(#var)),
+            OriginsValue::Env {
+                var,
+                default: Some(default),
+            } => quote!(origins: #p::Origins::EnvOr { var: #var, default: &[#(#default),*] }),
+            OriginsValue::Consts(parts) => {
+                let parts = parts.iter().map(|part| match part {
+                    OriginsPart::Literals(list) => quote! {
+                        #p::OriginsPart { constant: #p::Option::None, origins: &[#(#list),*] }
+                    },
+                    // Spanned at the const, so that a const of another type is reported there.
+                    OriginsPart::Entry(path) | OriginsPart::Slice(path) => {
+                        let name = crate::parse::shown(path);
+                        let origins = match part {
+                            OriginsPart::Entry(_) => quote_spanned!(path.span()=> &[#path]),
+                            _ => quote_spanned!(path.span()=> #path),
+                        };
+                        quote! {
+                            #p::OriginsPart { constant: #p::Option::Some(#name), origins: #origins }
+                        }
+                    }
+                });
+                quote!(origins: #p::Origins::WithConsts(&[#(#parts),*]))
+            }
             OriginsValue::State(ty) => {
                 let shown = ty.to_token_stream().to_string().replace(' ', "");
                 quote!(origins: #p::Origins::State(#shown))
@@ -204,6 +227,11 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
         }
         _ => TokenStream::new(),
     };
+    // The named policy this one is merged over, for the start-up panic's message.
+    let base = match &spec.policy {
+        Some((path, _)) if !stub => quote!(#p::Option::Some(<#path as #p::NamedPolicy>::SPEC.name)),
+        _ => quote!(#p::Option::None),
+    };
     let errors = errors.finish();
     let item = item::with_first_statement(
         item,
@@ -222,7 +250,7 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
             const SPEC: #p::Spec = #spec_value;
             fn policy() -> &'static #p::Policy {
                 static __CORS_POLICY: #p::PolicyCell = #p::PolicyCell::new();
-                __CORS_POLICY.get(&<Self as #p::Annotated>::SPEC)
+                __CORS_POLICY.get(&<Self as #p::Annotated>::SPEC, #base)
             }
         }
         #state_origins
@@ -282,6 +310,7 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
             /// `state` provides (through `FromRef`): give it to `CorsRouter::layer`, after the
             /// routes it covers.
             #[allow(dead_code)]
+            #[track_caller]
             #vis fn layer_with_state<__CorsState>(state: &__CorsState) -> ::cors_runtime::CorsLayer
             where
                 #ty: #p::FromRef<__CorsState> + ::cors_runtime::OriginCheck,
@@ -293,6 +322,7 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
             /// The group layer of this policy: give it to `CorsRouter::layer`, after the routes
             /// it covers.
             #[allow(dead_code)]
+            #[track_caller]
             #vis fn layer() -> ::cors_runtime::CorsLayer {
                 #p::layer(&<Self as #p::NamedPolicy>::SPEC)
             }

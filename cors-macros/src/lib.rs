@@ -26,7 +26,7 @@ mod validate;
 ///
 /// | key | forms | default |
 /// |---|---|---|
-/// | `origins` | `"*"`; `["https://a.example", "https://*.example.com"]`; a path to `fn(&HeaderValue, &Parts) -> bool`; `env("VAR")`; `state(Type)` (an async `OriginCheck` from the router state, see below) | required, unless `policy =` |
+/// | `origins` | `"*"`; `["https://a.example", "https://*.example.com"]`; consts: `[FRONTEND, "https://b.example"]` (`&str` consts), `FRONTENDS` (a `&[&str]` const; consts are named in upper case, their values checked when the policy is built); a path to `fn(&HeaderValue, &Parts) -> bool`; `env("VAR")`, `env("VAR", default = "http://localhost:3000")` (the default checked at compile time, used when the variable is unset); `state(Type)` (an async `OriginCheck` from the router state, see below) | required, unless `policy =` |
 /// | `methods` | `[GET, PUT, "PATCH"]`; `"*"` | the methods the handler is mounted under |
 /// | `headers` | `["content-type", "x-custom"]` (case-insensitive); `"*"` | none beyond the CORS-safelisted ones |
 /// | `expose` | `["x-request-id"]`; `"*"` | none |

@@ -2,7 +2,7 @@
 
 pub use crate::serve::{PolicyOf, RouteMethod, StartCheck};
 pub use crate::spec::{
-    Annotated, NamedPolicy, Names, OriginPredicateFn, Origins, Spec, StateOrigins,
+    Annotated, NamedPolicy, Names, OriginPredicateFn, Origins, OriginsPart, Spec, StateOrigins,
 };
 pub use crate::{CorsLayer, CorsMethodRouter, Policy};
 pub use axum::{extract::FromRef, handler::Handler};
@@ -98,15 +98,21 @@ impl PolicyCell {
         PolicyCell(std::sync::OnceLock::new())
     }
 
-    /// The compiled policy of `spec`, built on the first call; panics with the problem if the
-    /// policy is invalid (an `env("VAR")` list with a bad entry, say).
+    /// The compiled policy of `spec` (a handler's, merged over the named policy `base` if
+    /// any), built on the first call; panics with every problem, naming the handler and
+    /// pointing at the caller (`with_cors!`, `policy_of`), if the policy is invalid (an
+    /// `env("VAR")` list with a bad entry, say).
     #[track_caller]
-    pub fn get(&'static self, spec: &Spec) -> &'static crate::Policy {
-        self.0
-            .get_or_init(|| match crate::Policy::build(spec, &[]) {
-                Ok(policy) => policy,
-                Err(error) => panic!("{error}"),
-            })
+    pub fn get(&'static self, spec: &Spec, base: Option<&'static str>) -> &'static crate::Policy {
+        if let Some(policy) = self.0.get() {
+            return policy;
+        }
+        // Built outside `get_or_init`: a panic in its closure would point here, not at the
+        // caller. Two threads may both build it; one is kept.
+        match crate::Policy::build(spec, &[]) {
+            Ok(policy) => self.0.get_or_init(|| policy),
+            Err(error) => panic!("{}", error.of_handler(base)),
+        }
     }
 }
 

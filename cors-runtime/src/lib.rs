@@ -40,7 +40,8 @@ pub use serve::{
     inventory, Cors, CorsLayer, CorsMethodRouter, CorsRouter, Inventory, ResponseFuture,
 };
 pub use spec::{
-    Annotated, NamedPolicy, Names, OriginPredicate, OriginPredicateFn, Origins, Spec, StateOrigins,
+    Annotated, NamedPolicy, Names, OriginPredicate, OriginPredicateFn, Origins, OriginsPart, Spec,
+    StateOrigins,
 };
 pub use state::OriginCheck;
 

@@ -13,11 +13,7 @@ use http::{HeaderValue, Method};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::{
-    origin::OriginCheckFuture,
-    spec::Annotated,
-    Policy,
-};
+use crate::{origin::OriginCheckFuture, spec::Annotated, Policy};
 
 /// `<A as StateOrigins<S>>::start`: the `origins = state(Type)` check of a mounted handler.
 #[doc(hidden)]
