@@ -1,6 +1,6 @@
 //! One table of configurations (tests/rules/cases.rs) through every runtime entry point: the
-//! builder, a hand-written `Spec`, the same list read from `env(..)`, and the compile-time check
-//! of a handler that takes the list from `policy = X`. Each must find exactly the problems the
+//! builder, a hand-written `Spec`, the same list read from `env(..)` or given as its default or
+//! as a const, and the compile-time check of a handler that takes the list from `policy = X`. Each must find exactly the problems the
 //! table lists, worded for itself. The attributes run the same table in cors-macros' unit tests
 //! (`validate::tests::rules_cases_judged_by_the_attributes`).
 
@@ -157,6 +157,77 @@ fn an_env_list_judges_every_case_alike() {
             sorted(expected)
         };
         let spec = spec(case, Origins::Env(var));
+        assert_eq!(messages(Policy::new(&spec)), expected, "{}", case.name);
+    }
+}
+
+/// The list as the default of `env("VAR", default = ..)`, the variable unset: the same
+/// problems, each entry's message saying it comes from the default.
+#[test]
+fn an_env_default_judges_every_case_alike() {
+    for case in CASES {
+        let Given::List(list) = case.origins else {
+            continue;
+        };
+        let var = "CORS_RULES_TABLE_NEVER_SET";
+        let problems = problems(case);
+        let expected: Vec<String> = problems
+            .iter()
+            .map(|p| match (&p.kind, &p.entry) {
+                (Kind::EmptyOrigins, _) => {
+                    Problem::new(p.key, Kind::EnvDefaultEmpty(var.to_owned())).message(Syntax::Spec)
+                }
+                (_, Some(entry)) if p.key == cors_rules::Key::Origins => format!(
+                    "the default of `env(\"{var}\")` (`{var}` is not set), entry `{}`: {}",
+                    entry.value,
+                    p.message(Syntax::Spec)
+                ),
+                _ => p.message(Syntax::Spec),
+            })
+            .collect();
+        // An empty default stops before the other keys are checked.
+        let expected = if list.is_empty() {
+            expected.into_iter().take(1).collect()
+        } else {
+            sorted(expected)
+        };
+        let spec = spec(case, Origins::EnvOr { var, default: list });
+        assert_eq!(messages(Policy::new(&spec)), expected, "{}", case.name);
+    }
+}
+
+/// The list as a const (`origins = FRONTENDS`), checked when the policy is built: the same
+/// problems, each entry's message naming the const.
+#[test]
+fn a_const_list_judges_every_case_alike() {
+    for case in CASES {
+        let Given::List(list) = case.origins else {
+            continue;
+        };
+        let problems = problems(case);
+        let expected: Vec<String> = problems
+            .iter()
+            .map(|p| match (&p.kind, &p.entry) {
+                (Kind::EmptyOrigins, _) => {
+                    format!("const `FRONTENDS`: {}", p.message(Syntax::Spec))
+                }
+                (_, Some(_)) if p.key == cors_rules::Key::Origins => {
+                    format!("const `FRONTENDS`: {}", p.message(Syntax::Spec))
+                }
+                _ => p.message(Syntax::Spec),
+            })
+            .collect();
+        // An empty const stops before the other keys are checked.
+        let expected = if list.is_empty() {
+            expected.into_iter().take(1).collect()
+        } else {
+            sorted(expected)
+        };
+        let parts = leak([cors_runtime::OriginsPart {
+            constant: Some("FRONTENDS"),
+            origins: list,
+        }]);
+        let spec = spec(case, Origins::WithConsts(parts));
         assert_eq!(messages(Policy::new(&spec)), expected, "{}", case.name);
     }
 }

@@ -12,7 +12,7 @@ use crate::{
     item::{self, Item},
     keys,
     parse::{AttrArgs, WithCorsInput},
-    validate::{self, Attr, NamesValue, OriginsValue, Validated},
+    validate::{self, Attr, NamesValue, OriginsPart, OriginsValue, Validated},
 };
 
 fn private() -> TokenStream {
@@ -35,18 +35,46 @@ fn spec_tokens(name: &str, spec: &Validated, disabled_stub: bool) -> TokenStream
         fields.push(match origins {
             OriginsValue::Any => quote!(origins: #p::Origins::Any),
             OriginsValue::List(list) => quote!(origins: #p::Origins::List(&[#(#list),*])),
-            OriginsValue::Env(var) => quote!(origins: #p::Origins::Env(#var)),
+            OriginsValue::Env { var, default: None } => quote!(origins: #p::Origins::Env(#var)),
+            OriginsValue::Env {
+                var,
+                default: Some(default),
+            } => quote!(origins: #p::Origins::EnvOr { var: #var, default: &[#(#default),*] }),
+            OriginsValue::Consts(parts) => {
+                let parts = parts.iter().map(|part| match part {
+                    OriginsPart::Literals(list) => quote! {
+                        #p::OriginsPart { constant: #p::Option::None, origins: &[#(#list),*] }
+                    },
+                    // Spanned at the const, so that a const of another type is reported there.
+                    OriginsPart::Entry(path) | OriginsPart::Slice(path) => {
+                        let name = crate::parse::shown(path);
+                        let origins = match part {
+                            OriginsPart::Entry(_) => quote_spanned!(path.span()=> &[#path]),
+                            _ => quote_spanned!(path.span()=> #path),
+                        };
+                        quote! {
+                            #p::OriginsPart { constant: #p::Option::Some(#name), origins: #origins }
+                        }
+                    }
+                });
+                quote!(origins: #p::Origins::WithConsts(&[#(#parts),*]))
+            }
             OriginsValue::State(ty) => {
                 let shown = ty.to_token_stream().to_string().replace(' ', "");
                 quote!(origins: #p::Origins::State(#shown))
             }
             OriginsValue::Predicate(path) => {
-                // A typed binding, so that a wrong signature is reported as "expected fn
-                // pointer" at the path rather than as a bad enum-variant argument.
-                let typed = quote_spanned! {path.span()=>
-                    let __cors_predicate: ::cors_runtime::OriginPredicate = #path;
+                // Called through a trait of ours, so that a wrong signature is reported with
+                // our message, at the path, rather than as rustc's fn-pointer mismatch.
+                let call = quote_spanned! {path.span()=>
+                    ::cors_runtime::__private::OriginPredicateFn::allows(&#path, origin, request)
                 };
-                quote!(origins: #p::Origins::Predicate({ #typed __cors_predicate }))
+                quote!(origins: #p::Origins::Predicate({
+                    fn __cors_predicate(origin: &#p::HeaderValue, request: &#p::Parts) -> bool {
+                        #call
+                    }
+                    __cors_predicate
+                }))
             }
         });
     }
@@ -199,6 +227,11 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
         }
         _ => TokenStream::new(),
     };
+    // The named policy this one is merged over, for the start-up panic's message.
+    let base = match &spec.policy {
+        Some((path, _)) if !stub => quote!(#p::Option::Some(<#path as #p::NamedPolicy>::SPEC.name)),
+        _ => quote!(#p::Option::None),
+    };
     let errors = errors.finish();
     let item = item::with_first_statement(
         item,
@@ -217,7 +250,7 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
             const SPEC: #p::Spec = #spec_value;
             fn policy() -> &'static #p::Policy {
                 static __CORS_POLICY: #p::PolicyCell = #p::PolicyCell::new();
-                __CORS_POLICY.get(&<Self as #p::Annotated>::SPEC)
+                __CORS_POLICY.get(&<Self as #p::Annotated>::SPEC, #base)
             }
         }
         #state_origins
@@ -277,6 +310,7 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
             /// `state` provides (through `FromRef`): give it to `CorsRouter::layer`, after the
             /// routes it covers.
             #[allow(dead_code)]
+            #[track_caller]
             #vis fn layer_with_state<__CorsState>(state: &__CorsState) -> ::cors_runtime::CorsLayer
             where
                 #ty: #p::FromRef<__CorsState> + ::cors_runtime::OriginCheck,
@@ -288,6 +322,7 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
             /// The group layer of this policy: give it to `CorsRouter::layer`, after the routes
             /// it covers.
             #[allow(dead_code)]
+            #[track_caller]
             #vis fn layer() -> ::cors_runtime::CorsLayer {
                 #p::layer(&<Self as #p::NamedPolicy>::SPEC)
             }
@@ -318,27 +353,38 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// `with_cors!(put(a).delete(b))`.
 ///
-/// Each annotated handler's policy is reached through its companion type (`<a as Annotated>`).
-/// So that an unannotated handler gets an error that says to annotate it (rather than rustc's
-/// "expected type, found function"), the companion is looked up through an import that falls
-/// back to a placeholder type, in a block of the expansion:
+/// Each handler is mounted in a block of its own, holding the checks whose messages name it:
 ///
 /// ```text
 /// {
-///     mod __cors_fallback { mod __cors_0 { pub struct a {} }  pub use self::__cors_0::a as __cors_handler_0; }
-///     use __cors_fallback::*;          // glob: the placeholder `__cors_handler_0`
-///     use a as __cors_handler_0;       // explicit: the fn, and the companion if `a` has one
-///     #[diagnostic::on_unimplemented(message = "handler `a` has no CORS policy; ...")]
-///     trait __CorsHandler0<T> { fn spec(&self) -> &'static Spec; }
-///     impl<T: Annotated, F> __CorsHandler0<T> for F { .. }
-///     CorsMethodRouter::new().put(__cors_handler_0, __CorsHandler0::<__cors_handler_0>::policy(&__cors_handler_0))
+///     let __cors_route = CorsMethodRouter::new();
+///     let __cors_route = {
+///         mod __cors_fallback { mod __cors_placeholder { pub struct a {} }  pub use self::__cors_placeholder::a as __cors_handler; }
+///         use __cors_fallback::*;          // glob: the placeholder `__cors_handler`
+///         use a as __cors_handler;         // explicit: the fn, and the companion if `a` has one
+///         trait HasCorsPolicy<T> { .. }    // "handler `a` has no CORS policy; ..."
+///         trait AxumHandler<M, S> { .. }   // "handler `a` is not an axum handler; ..."
+///         trait OriginsFromState<S> { .. } // "... `origins = state(..)` ... state `{S}` ..."
+///         __cors_route.__cors_mount(
+///             RouteMethod::Put,
+///             HasCorsPolicy::<__cors_handler>::policy(&__cors_handler),
+///             <__cors_handler as OriginsFromState<_>>::start,
+///             |router, filter| AxumHandler::mount(__cors_handler, router, filter),
+///         )
+///     };
+///     __cors_route
 /// }
 /// ```
 ///
 /// An explicit import shadows a glob import in each namespace it binds, so the companion wins
-/// when it exists and the placeholder (which implements nothing) otherwise. The check goes
-/// through a per-handler trait whose `Self` is the handler's fn type: if the path does not
-/// resolve at all, the import reports it once and the error-typed value silences the check.
+/// when it exists and the placeholder (which implements nothing) otherwise. Each check is a
+/// trait of the block, implemented through the real bound by an impl marked
+/// `#[diagnostic::do_not_recommend]`, so that rustc reports the block's trait with its message
+/// (naming the handler) rather than the bound behind it (axum's `Handler`, `FromRef`, the
+/// runtime's traits). A failed check leaves no bound of the runtime's fn unmet: the policy
+/// token is error-typed (an unresolved associated type), the handler check sits in the
+/// closure's body, and the state check's fn item coerces whatever its trait's outcome. If
+/// the path does not resolve at all, the import reports it once.
 pub(crate) fn with_cors(input: TokenStream) -> TokenStream {
     let p = private();
     let parsed: WithCorsInput = match syn::parse2(input) {
@@ -351,9 +397,7 @@ pub(crate) fn with_cors(input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let mut seen: Vec<String> = Vec::new();
     let mut annotated = 0;
-    let mut calls = Vec::new();
-    let mut lookups = Vec::new();
-    let mut fallbacks = Vec::new();
+    let mut steps = Vec::new();
     for (index, call) in parsed.calls.iter().enumerate() {
         errors.at(index);
         let method = call.method.to_string();
@@ -380,21 +424,13 @@ pub(crate) fn with_cors(input: TokenStream) -> TokenStream {
             continue;
         }
         seen.push(method.clone());
-        let handler = &call.handler;
-        let method_ident = &call.method;
-        if method == "options" {
-            calls.push(quote!(.#method_ident(#handler)));
-            continue;
-        }
-        let Some(lookup) = HandlerLookup::new(index, handler, &mut errors) else {
+        let Some(lookup) = HandlerLookup::new(&call.handler, &mut errors) else {
             continue;
         };
-        annotated += 1;
-        let value = lookup.value();
-        let spec = lookup.spec();
-        calls.push(quote!(.#method_ident(#value, #spec)));
-        fallbacks.push(lookup.fallback());
-        lookups.push(lookup.items());
+        if method != "options" {
+            annotated += 1;
+        }
+        steps.push(lookup.step(&method));
     }
     if annotated == 0 && errors.is_empty() {
         errors.at(LAST).push_at(
@@ -407,25 +443,14 @@ pub(crate) fn with_cors(input: TokenStream) -> TokenStream {
         return quote!({ #errors #p::empty_router() });
     }
     quote!({
-        #[allow(non_camel_case_types, dead_code, unreachable_pub)]
-        mod __cors_fallback {
-            #(#fallbacks)*
-        }
-        #[allow(unused_imports)]
-        use __cors_fallback::*;
-        #(#lookups)*
-        #p::CorsMethodRouter::new() #(#calls)*
+        let __cors_route = #p::CorsMethodRouter::new();
+        #(let __cors_route = #steps;)*
+        __cors_route
     })
 }
 
-/// The items that find one handler's spec (see [`with_cors`]).
+/// The block that mounts one handler (see [`with_cors`]).
 struct HandlerLookup<'a> {
-    /// `__cors_handler_N`: the fn and its companion (or the placeholder).
-    alias: syn::Ident,
-    /// `__CorsHandlerN`: the check whose message says to annotate the handler.
-    check: syn::Ident,
-    /// `__cors_N`: the module of the placeholder.
-    module: syn::Ident,
     /// The handler's path without generic arguments, for the import.
     import: Path,
     /// Generic arguments of the last segment, for the value (`handler::<AppState>`).
@@ -438,7 +463,7 @@ struct HandlerLookup<'a> {
 }
 
 impl<'a> HandlerLookup<'a> {
-    fn new(index: usize, handler: &'a Path, errors: &mut Errors) -> Option<Self> {
+    fn new(handler: &'a Path, errors: &mut Errors) -> Option<Self> {
         let last = handler.segments.last()?;
         let init = handler.segments.iter().take(handler.segments.len() - 1);
         if let Some(segment) = init.into_iter().find(|s| !s.arguments.is_none()) {
@@ -448,7 +473,6 @@ impl<'a> HandlerLookup<'a> {
             );
             return None;
         }
-        let span = last.ident.span();
         let mut import = handler.clone();
         if let Some(segment) = import.segments.last_mut() {
             segment.arguments = syn::PathArguments::None;
@@ -464,69 +488,87 @@ impl<'a> HandlerLookup<'a> {
             None => shown,
         };
         Some(HandlerLookup {
-            alias: format_ident!("__cors_handler_{}", index, span = span),
-            check: format_ident!("__CorsHandler{}", index, span = span),
-            module: format_ident!("__cors_{}", index),
             import,
             arguments: (!last.arguments.is_none()).then_some(&last.arguments),
             name: &last.ident,
             shown: shown.replace(['{', '}'], ""),
-            span,
+            span: last.ident.span(),
         })
     }
 
-    /// The handler as a value: `__cors_handler_N` (with its generic arguments).
+    /// `__cors_handler` (with its generic arguments), spanned at the handler.
     fn value(&self) -> TokenStream {
-        let alias = &self.alias;
         let arguments = self.arguments;
-        quote_spanned!(self.span=> #alias #arguments)
+        quote_spanned!(self.span=> __cors_handler #arguments)
     }
 
-    /// `__CorsHandlerN::<__cors_handler_N>::policy(&__cors_handler_N)`, spanned at the handler.
-    fn spec(&self) -> TokenStream {
-        let (alias, check, value) = (&self.alias, &self.check, self.value());
-        quote_spanned!(self.span=> #check::<#alias>::policy(&#value))
-    }
-
-    /// The placeholder, inside `mod __cors_fallback`.
-    fn fallback(&self) -> TokenStream {
-        let (module, name, alias) = (&self.module, self.name, &self.alias);
+    /// The block mounting the handler under `method` (`options`: without a policy).
+    fn step(&self, method: &str) -> TokenStream {
         let p = private();
-        // The placeholder has no policy (that error is reported) but no other missing impl.
-        quote! {
-            mod #module {
-                pub struct #name {}
-                impl<__CorsState: 'static> #p::StateOrigins<__CorsState> for #name {}
-            }
-            pub use self::#module::#name as #alias;
+        let value = self.value();
+        let span = self.span;
+        let handler_check = self.handler_check();
+        let mount = quote_spanned! {span=>
+            |__cors_router, __cors_filter| AxumHandler::mount(#value, __cors_router, __cors_filter)
+        };
+        if method == "options" {
+            let import = &self.import;
+            let import = quote_spanned!(span=> use #import as __cors_handler;);
+            return quote!({
+                #[allow(unused_imports)]
+                #import
+                #handler_check
+                __cors_route.__cors_options(#mount)
+            });
         }
+        let variant = format_ident!("{}", capitalized(method));
+        let lookup = self.lookup();
+        let state_check = self.state_check();
+        let policy = quote_spanned!(span=> HasCorsPolicy::<__cors_handler>::policy(&#value));
+        let start = quote_spanned!(span=> <__cors_handler as OriginsFromState<_>>::start);
+        quote!({
+            #lookup
+            #handler_check
+            #state_check
+            __cors_route.__cors_mount(#p::RouteMethod::#variant, #policy, #start, #mount)
+        })
     }
 
-    /// The import and the check.
-    fn items(&self) -> TokenStream {
+    /// The placeholder, the imports, and the check that the handler has a policy.
+    fn lookup(&self) -> TokenStream {
         let p = private();
-        let (import, alias, check) = (&self.import, &self.alias, &self.check);
+        let (import, name) = (&self.import, self.name);
         let message = format!(
             "handler `{}` has no CORS policy; annotate it with `#[cors(...)]`",
             self.shown
         );
         let label = "not annotated with `#[cors(...)]`";
         let note = format!(
-            "every handler mounted with `with_cors!` needs a policy: put `#[cors(origins = [...])]`, `#[cors(policy = SomePolicy)]` or `#[cors(disable)]` above `fn {}`",
-            self.name
+            "every handler mounted with `with_cors!` needs a policy: put `#[cors(origins = [...])]`, `#[cors(policy = SomePolicy)]` or `#[cors(disable)]` above `fn {name}`"
         );
-        let import = quote_spanned!(self.span=> use #import as #alias;);
+        let import = quote_spanned!(self.span=> use #import as __cors_handler;);
+        // The placeholder has no policy (that error is reported) but no other missing impl.
         quote! {
+            #[allow(non_camel_case_types, dead_code, unreachable_pub)]
+            mod __cors_fallback {
+                mod __cors_placeholder {
+                    pub struct #name {}
+                    impl<__CorsState: 'static> #p::StateOrigins<__CorsState> for #name {}
+                }
+                pub use self::__cors_placeholder::#name as __cors_handler;
+            }
+            #[allow(unused_imports)]
+            use __cors_fallback::*;
             #[allow(unused_imports)]
             #import
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-            trait #check<T> {
+            trait HasCorsPolicy<T> {
                 type Policy;
                 fn policy(&self) -> Self::Policy;
             }
             #[allow(unknown_or_malformed_diagnostic_attributes)]
             #[diagnostic::do_not_recommend]
-            impl<T: #p::Annotated, F> #check<T> for F {
+            impl<T: #p::Annotated, F> HasCorsPolicy<T> for F {
                 type Policy = #p::PolicyOf<T>;
                 fn policy(&self) -> #p::PolicyOf<T> {
                     #p::policy_token::<T>()
@@ -534,4 +576,74 @@ impl<'a> HandlerLookup<'a> {
             }
         }
     }
+
+    /// The check that the handler is an axum handler, with our text.
+    fn handler_check(&self) -> TokenStream {
+        let p = private();
+        let message = format!(
+            "`{}` is not an axum handler; take the extractor that reads the body last, and return a type that implements `IntoResponse`",
+            self.shown
+        );
+        let label = "not an axum handler";
+        let notes = [
+            "a handler's arguments are extractors: `State`, `Path`, `Query`, `HeaderMap` and other `FromRequestParts` types, then at most one that reads the body (`Json`, `Form`, `String`, `Bytes`, `Request`), last".to_owned(),
+            "a `State<T>` argument needs a router whose state is `T`, or provides `T` through `FromRef`".to_owned(),
+            format!("add `#[axum::debug_handler]` (axum's `macros` feature) above `fn {}` to see which argument or type is wrong", self.name),
+        ];
+        quote! {
+            #[diagnostic::on_unimplemented(
+                message = #message,
+                label = #label,
+                #(note = #notes,)*
+            )]
+            trait AxumHandler<M, S> {
+                fn mount(self, router: #p::MethodRouter<S>, filter: #p::MethodFilter) -> #p::MethodRouter<S>;
+            }
+            #[allow(unknown_or_malformed_diagnostic_attributes)]
+            #[diagnostic::do_not_recommend]
+            impl<F, M, S> AxumHandler<M, S> for F
+            where
+                F: #p::Handler<M, S>,
+                M: 'static,
+                S: #p::Clone + #p::Send + #p::Sync + 'static,
+            {
+                fn mount(self, router: #p::MethodRouter<S>, filter: #p::MethodFilter) -> #p::MethodRouter<S> {
+                    router.on(filter, self)
+                }
+            }
+        }
+    }
+
+    /// The check that the router state provides the handler's `origins = state(..)`.
+    fn state_check(&self) -> TokenStream {
+        let p = private();
+        let message = format!(
+            "handler `{}` takes its origins from `origins = state(..)`, which router state `{{S}}` does not provide; implement `FromRef<{{S}}>` for the type in `state(..)`",
+            self.shown
+        );
+        let label = "its `origins = state(..)` type is not available from this router's state";
+        let note = "the router's state must provide the type named in `#[cors(origins = state(..))]`: `impl axum::extract::FromRef<{S}> for ThatType`; or mount the handler in a router whose state provides it";
+        quote! {
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            trait OriginsFromState<S> {
+                fn start(state: &S, origin: &#p::HeaderValue) -> #p::Option<#p::OriginCheckFuture>;
+            }
+            #[allow(unknown_or_malformed_diagnostic_attributes)]
+            #[diagnostic::do_not_recommend]
+            impl<S, A: #p::StateOrigins<S>> OriginsFromState<S> for A {
+                fn start(state: &S, origin: &#p::HeaderValue) -> #p::Option<#p::OriginCheckFuture> {
+                    <A as #p::StateOrigins<S>>::start(state, origin)
+                }
+            }
+        }
+    }
+}
+
+/// `put` → `Put`.
+fn capitalized(method: &str) -> String {
+    let mut chars = method.chars();
+    chars
+        .next()
+        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }

@@ -26,7 +26,7 @@ mod validate;
 ///
 /// | key | forms | default |
 /// |---|---|---|
-/// | `origins` | `"*"`; `["https://a.example", "https://*.example.com"]`; a path to `fn(&HeaderValue, &Parts) -> bool`; `env("VAR")`; `state(Type)` (an async `OriginCheck` from the router state, see below) | required, unless `policy =` |
+/// | `origins` | `"*"`; `["https://a.example", "https://*.example.com"]`; consts: `[FRONTEND, "https://b.example"]` (`&str` consts), `FRONTENDS` (a `&[&str]` const; consts are named in upper case, their values checked when the policy is built); a path to `fn(&HeaderValue, &Parts) -> bool`; `env("VAR")`, `env("VAR", default = "http://localhost:3000")` (the default checked at compile time, used when the variable is unset); `state(Type)` (an async `OriginCheck` from the router state, see below) | required, unless `policy =` |
 /// | `methods` | `[GET, PUT, "PATCH"]`; `"*"` | the methods the handler is mounted under |
 /// | `headers` | `["content-type", "x-custom"]` (case-insensitive); `"*"` | none beyond the CORS-safelisted ones |
 /// | `expose` | `["x-request-id"]`; `"*"` | none |
@@ -201,6 +201,18 @@ pub fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 ///    |
 /// 10 |     .route("/tasks", with_cors!(get(list_tasks).post(create_task)));
 ///    |                                                      ^^^^^^^^^^^ not annotated with `#[cors(...)]`
+/// ```
+///
+/// A fn that axum cannot use as a handler (the body extractor not last, a return type that is
+/// not `IntoResponse`, a `State<T>` the router does not have) is reported on the handler in
+/// the same way, with what a handler must look like:
+///
+/// ```text
+/// error[E0277]: `create_task` is not an axum handler; take the extractor that reads the body last, and return a type that implements `IntoResponse`
+///   --> src/main.rs:13:50
+///    |
+/// 13 |     .route("/tasks", with_cors!(post(create_task)));
+///    |                                      ^^^^^^^^^^^ not an axum handler
 /// ```
 #[proc_macro]
 pub fn with_cors(input: TokenStream) -> TokenStream {

@@ -8,10 +8,11 @@ use syn::{
     Ident, LitBool, LitInt, LitStr, Path, Token,
 };
 
-/// One element of a bracketed list: `"PATCH"` or `PATCH`.
+/// One element of a bracketed list: `"PATCH"`, `PATCH`, or a path such as `config::FRONTEND`.
 pub(crate) enum Elem {
     Str(LitStr),
     Ident(Ident),
+    Path(Path),
 }
 
 impl Elem {
@@ -19,6 +20,7 @@ impl Elem {
         match self {
             Elem::Str(s) => s.value(),
             Elem::Ident(i) => i.to_string(),
+            Elem::Path(p) => shown(p),
         }
     }
 
@@ -26,7 +28,18 @@ impl Elem {
         match self {
             Elem::Str(s) => s.span(),
             Elem::Ident(i) => i.span(),
+            Elem::Path(p) => p.span(),
         }
+    }
+}
+
+/// A path as written, without spaces: `config::FRONTEND`.
+pub(crate) fn shown(path: &Path) -> String {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let joined = segments.join("::");
+    match path.leading_colon {
+        Some(_) => format!("::{joined}"),
+        None => joined,
     }
 }
 
@@ -39,8 +52,8 @@ pub(crate) enum Value {
     Int(LitInt),
     /// `[a, b, ..]`, with the span of the brackets.
     List(Vec<Elem>, Span),
-    /// `env("VAR")`.
-    Env(LitStr, Span),
+    /// `env("VAR")` or `env("VAR", default = "...")`.
+    Env(EnvArgs, Span),
     /// `state(Type)`: an `OriginCheck` taken from the router state.
     State(Path, Span),
     Path(Path),
@@ -57,6 +70,14 @@ impl Value {
             Value::Path(p) => p.span(),
         }
     }
+}
+
+/// The arguments of `env(..)`.
+pub(crate) struct EnvArgs {
+    /// The variable's name.
+    pub(crate) var: LitStr,
+    /// `default = "..."`.
+    pub(crate) default: Option<LitStr>,
 }
 
 /// `key` or `key = value`.
@@ -78,6 +99,8 @@ pub(crate) struct AttrArgs {
 fn parse_elem(input: ParseStream<'_>) -> syn::Result<Elem> {
     if input.peek(LitStr) {
         Ok(Elem::Str(input.parse()?))
+    } else if input.peek(Token![::]) || (input.peek(Ident::peek_any) && input.peek2(Token![::])) {
+        Ok(Elem::Path(input.call(Path::parse_mod_style)?))
     } else if input.peek(Ident::peek_any) {
         Ok(Elem::Ident(input.call(Ident::parse_any)?))
     } else {
@@ -124,12 +147,12 @@ fn parse_value(input: ParseStream<'_>) -> syn::Result<Value> {
         let env: Ident = input.parse()?;
         let content;
         let paren = syn::parenthesized!(content in input);
-        let var: LitStr = content.parse()?;
-        if !content.is_empty() {
-            return Err(content.error("`env(...)` takes one string: the variable name"));
-        }
+        let args = parse_env_args(&content).inspect_err(|_| {
+            // Consume the rest, or syn reports the leftover tokens a second time.
+            while content.parse::<proc_macro2::TokenTree>().is_ok() {}
+        })?;
         let span = env.span().join(paren.span.close()).unwrap_or(env.span());
-        Ok(Value::Env(var, span))
+        Ok(Value::Env(args, span))
     } else if input.peek(Ident)
         && input.peek2(syn::token::Paren)
         && input.fork().parse::<Ident>()? == "state"
@@ -156,6 +179,50 @@ fn parse_value(input: ParseStream<'_>) -> syn::Result<Value> {
     } else {
         Err(input.error("expected a value: a string, a list `[..]`, an integer, `true`/`false`, `env(\"VAR\")` or a path"))
     }
+}
+
+/// `"VAR"` or `"VAR", default = "..."`, inside `env(..)`.
+fn parse_env_args(content: ParseStream<'_>) -> syn::Result<EnvArgs> {
+    const EXPECTED: &str =
+        "`env(..)` takes the variable's name and an optional default; write `env(\"CORS_ORIGINS\")` or `env(\"CORS_ORIGINS\", default = \"http://localhost:3000\")`";
+    if !content.peek(LitStr) {
+        return Err(content.error(EXPECTED));
+    }
+    let var: LitStr = content.parse()?;
+    let mut default = None;
+    if content.peek(Token![,]) {
+        content.parse::<Token![,]>()?;
+        if !content.is_empty() {
+            let key = content
+                .call(Ident::parse_any)
+                .map_err(|e| syn::Error::new(e.span(), EXPECTED))?;
+            if key != "default" {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("unknown argument `{key}` of `env(..)`; write `default = \"...\"`, e.g. `default = \"http://localhost:3000\"`"),
+                ));
+            }
+            if !content.peek(Token![=]) {
+                return Err(content.error(
+                    "expected `=` after `default`; write `default = \"http://localhost:3000\"`",
+                ));
+            }
+            content.parse::<Token![=]>()?;
+            if !content.peek(LitStr) {
+                return Err(content.error(
+                    "`default` takes a string literal, checked at compile time; write the comma-separated origins, e.g. `default = \"http://localhost:3000\"`",
+                ));
+            }
+            default = Some(content.parse::<LitStr>()?);
+            if content.peek(Token![,]) {
+                content.parse::<Token![,]>()?;
+            }
+        }
+    }
+    if !content.is_empty() {
+        return Err(content.error(EXPECTED));
+    }
+    Ok(EnvArgs { var, default })
 }
 
 /// Skips to the next top-level `,` (error recovery).

@@ -9,7 +9,7 @@ use syn::{Ident, Path};
 use crate::{
     errors::{Errors, LAST},
     keys,
-    parse::{Arg, AttrArgs, Elem, Value},
+    parse::{Arg, AttrArgs, Elem, EnvArgs, Value},
 };
 
 /// Which attribute is being checked.
@@ -39,9 +39,26 @@ pub(crate) enum OriginsValue {
     Any,
     List(Vec<String>),
     Predicate(Path),
-    Env(String),
+    /// `env("VAR")`, with the entries of its `default`.
+    Env {
+        var: String,
+        default: Option<Vec<String>>,
+    },
     /// `state(Type)`.
     State(Path),
+    /// A list that names consts (`[FRONTEND, "https://b.example"]`), or a const list
+    /// (`FRONTENDS`): checked when the policy is built.
+    Consts(Vec<OriginsPart>),
+}
+
+/// A part of [`OriginsValue::Consts`].
+pub(crate) enum OriginsPart {
+    /// Literal entries (checked here).
+    Literals(Vec<String>),
+    /// A `&str` const, as one entry.
+    Entry(Path),
+    /// A `&[&str]` const.
+    Slice(Path),
 }
 
 pub(crate) enum NamesValue {
@@ -149,7 +166,14 @@ pub(crate) fn attr(attr: Attr, args: &AttrArgs, errors: &mut Errors) -> Validate
         }
     }
     // After any problem the caller emits the stub spec, so values here need not be cleared.
-    if let Some(OriginsValue::List(list)) = &spec.origins {
+    if let Some(
+        OriginsValue::List(list)
+        | OriginsValue::Env {
+            default: Some(list),
+            ..
+        },
+    ) = &spec.origins
+    {
         spec.facts = Some(cors_rules::origin::list_facts(list, Syntax::Cors));
     }
     spec.max_age = read.max_age.and_then(|n| u32::try_from(n).ok());
@@ -461,14 +485,10 @@ fn read_origins(arg: &Arg, errors: &mut Errors, read: &mut Option<Listed>) -> Op
             );
             None
         }
-        Value::List(elems, _) => read_origin_list(elems, errors, read),
-        Value::Env(var, _) => {
-            let name = var.value();
-            if name.is_empty() || name.contains('=') || name.contains('\0') {
-                errors.push(var, "`env(..)` takes the name of an environment variable, e.g. `env(\"CORS_ORIGINS\")`");
-                return None;
-            }
-            Some(OriginsValue::Env(name))
+        Value::List(elems, _) => read_origin_list(elems, read),
+        Value::Env(env, _) => read_env(env, errors, read),
+        Value::Path(path) if names_a_const(path) => {
+            Some(OriginsValue::Consts(vec![OriginsPart::Slice(path.clone())]))
         }
         Value::Path(path) => Some(OriginsValue::Predicate(path.clone())),
         Value::State(ty, _) => Some(OriginsValue::State(ty.clone())),
@@ -482,34 +502,88 @@ fn read_origins(arg: &Arg, errors: &mut Errors, read: &mut Option<Listed>) -> Op
     }
 }
 
-fn read_origin_list(
-    elems: &[Elem],
-    errors: &mut Errors,
-    read: &mut Option<Listed>,
-) -> Option<OriginsValue> {
+/// `env("VAR")`, `env("VAR", default = "...")`: the default's entries are read for the rules,
+/// each problem pointing at the default.
+fn read_env(env: &EnvArgs, errors: &mut Errors, read: &mut Option<Listed>) -> Option<OriginsValue> {
+    let var = env.var.value();
+    let mut ok = true;
+    if var.is_empty() || var.contains('=') || var.contains('\0') {
+        errors.push(
+            &env.var,
+            "`env(..)` takes the name of an environment variable, e.g. `env(\"CORS_ORIGINS\")`",
+        );
+        ok = false;
+    }
+    let default = env.default.as_ref().map(|lit| {
+        let value = lit.value();
+        let entries: Vec<String> = cors_rules::origin::split_list(&value)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        if entries.is_empty() {
+            let problem = Problem::new(Key::Origins, Kind::EnvDefaultEmpty(var.clone()));
+            errors.push(lit, problem.message(Syntax::Cors));
+            ok = false;
+        } else {
+            *read = Some(Listed {
+                spans: vec![lit.span(); entries.len()],
+                values: entries.clone(),
+            });
+        }
+        entries
+    });
+    ok.then_some(OriginsValue::Env { var, default })
+}
+
+/// `[..]`: literal entries, checked here, and consts (`FRONTEND`, `config::FRONTEND`), whose
+/// values the runtime checks when the policy is built.
+fn read_origin_list(elems: &[Elem], read: &mut Option<Listed>) -> Option<OriginsValue> {
     let mut listed = Listed {
         values: Vec::new(),
         spans: Vec::new(),
     };
-    let mut ok = true;
+    let mut parts: Vec<OriginsPart> = Vec::new();
+    let mut consts = false;
     for elem in elems {
-        let Elem::Str(lit) = elem else {
-            errors.push_at(
-                elem.span(),
-                format!(
-                    "origin `{}` is not a string; write e.g. `\"https://app.example.com\"`",
-                    elem.value()
-                ),
-            );
-            ok = false;
-            continue;
+        let path = match elem {
+            Elem::Str(lit) => {
+                listed.values.push(lit.value());
+                listed.spans.push(lit.span());
+                match parts.last_mut() {
+                    Some(OriginsPart::Literals(literals)) => literals.push(lit.value()),
+                    _ => parts.push(OriginsPart::Literals(vec![lit.value()])),
+                }
+                continue;
+            }
+            Elem::Ident(ident) => Path::from(ident.clone()),
+            Elem::Path(path) => path.clone(),
         };
-        listed.values.push(lit.value());
-        listed.spans.push(lit.span());
+        consts = true;
+        parts.push(OriginsPart::Entry(path));
     }
-    let values = listed.values.clone();
-    *read = Some(listed);
-    ok.then_some(OriginsValue::List(values))
+    if !consts {
+        let values = listed.values.clone();
+        *read = Some(listed);
+        return Some(OriginsValue::List(values));
+    }
+    // Only the literals are known here; an all-const list is not "empty".
+    if !listed.values.is_empty() {
+        *read = Some(listed);
+    }
+    Some(OriginsValue::Consts(parts))
+}
+
+/// Whether `path` names a const (`FRONTENDS`, `config::FRONTENDS`) rather than a predicate fn:
+/// Rust's naming conventions (upper case for consts, snake case for fns), which rustc's lints
+/// enforce.
+fn names_a_const(path: &Path) -> bool {
+    path.segments.last().is_some_and(|last| {
+        let name = last.ident.to_string();
+        name.chars().any(|c| c.is_ascii_uppercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    })
 }
 
 #[cfg(test)]

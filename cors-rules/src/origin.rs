@@ -61,6 +61,23 @@ pub fn split_wildcard(pattern: &str) -> Option<(&str, &str)> {
     Some((pattern.get(..at + 3)?, pattern.get(at + 4..)?))
 }
 
+/// The entries of a comma-separated origin list (an `env(..)` variable, its `default`,
+/// `PolicyBuilder::origins_from_str`): trimmed, empty items dropped.
+///
+/// ```
+/// assert_eq!(
+///     cors_rules::origin::split_list(" https://a.example ,https://b.example,"),
+///     ["https://a.example", "https://b.example"]
+/// );
+/// assert!(cors_rules::origin::split_list(" , ").is_empty());
+/// ```
+pub fn split_list(list: &str) -> Vec<&str> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .collect()
+}
+
 /// The facts of a literal list that the flags of the policy decide on, each the message
 /// (worded for `syntax`) of its first entry; invalid entries are skipped (they are reported
 /// anyway).

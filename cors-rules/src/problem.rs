@@ -180,6 +180,8 @@ pub enum Kind {
     EnvNotUnicode(String),
     /// `origins = env("VAR")`: the variable holds no origin.
     EnvEmpty(String),
+    /// `origins = env("VAR", default = "")`: the default holds no origin.
+    EnvDefaultEmpty(String),
 }
 
 /// One problem: which key, which entry of its list (if any), and what.
@@ -271,10 +273,16 @@ impl Problem {
             Kind::DisabledWithOtherKeys => format!(
                 "`disable` turns CORS off for this handler, so `{key}` has no effect; remove it"
             ),
-            Kind::EnvNotSet(var) => env_message(var, "is not set"),
+            Kind::EnvNotSet(var) => format!(
+                "{}, or give `env(..)` a default for development and tests: `env(\"{var}\", default = \"http://localhost:3000\")`",
+                env_message(var, "is not set")
+            ),
             Kind::EnvNotUnicode(var) => env_message(var, "is not valid unicode"),
             Kind::EnvEmpty(var) => format!(
                 "environment variable `{var}` holds no origin; set it to a comma-separated list of origins"
+            ),
+            Kind::EnvDefaultEmpty(var) => format!(
+                "the default of `env(\"{var}\")` holds no origin; list at least one, e.g. `default = \"http://localhost:3000\"`"
             ),
         }
     }

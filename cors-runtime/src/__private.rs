@@ -1,10 +1,23 @@
 //! Items the macros' generated code names. Not public API; may change in any release.
 
-pub use crate::serve::PolicyOf;
-pub use crate::spec::{Annotated, NamedPolicy, Names, Origins, Spec, StateOrigins};
+pub use crate::serve::{PolicyOf, RouteMethod, StartCheck};
+pub use crate::spec::{
+    Annotated, NamedPolicy, Names, OriginPredicateFn, Origins, OriginsPart, Spec, StateOrigins,
+};
 pub use crate::{CorsLayer, CorsMethodRouter, Policy};
-pub use axum::extract::FromRef;
-pub use http::HeaderValue;
+pub use axum::{extract::FromRef, handler::Handler};
+
+// Aliases rather than re-exports, so that rustc never picks this module's path to name these
+// types in a message.
+
+/// `http::HeaderValue`.
+pub type HeaderValue = http::HeaderValue;
+/// `http::request::Parts`.
+pub type Parts = http::request::Parts;
+/// `axum::routing::MethodRouter`.
+pub type MethodRouter<S> = axum::routing::MethodRouter<S>;
+/// `axum::routing::MethodFilter`.
+pub type MethodFilter = axum::routing::MethodFilter;
 
 /// The future of an async origin check.
 pub type OriginCheckFuture = crate::origin::OriginCheckFuture;
@@ -25,7 +38,12 @@ where
 {
     crate::state::layer_with_state::<T, S>(spec, state)
 }
-pub use core::{option::Option, primitive::u32};
+pub use core::{
+    clone::Clone,
+    marker::{Send, Sync},
+    option::Option,
+    primitive::u32,
+};
 
 /// What `with_cors!` expands to after a compile error: a route that serves nothing, so the
 /// error is the only one reported.
@@ -80,15 +98,21 @@ impl PolicyCell {
         PolicyCell(std::sync::OnceLock::new())
     }
 
-    /// The compiled policy of `spec`, built on the first call; panics with the problem if the
-    /// policy is invalid (an `env("VAR")` list with a bad entry, say).
+    /// The compiled policy of `spec` (a handler's, merged over the named policy `base` if
+    /// any), built on the first call; panics with every problem, naming the handler and
+    /// pointing at the caller (`with_cors!`, `policy_of`), if the policy is invalid (an
+    /// `env("VAR")` list with a bad entry, say).
     #[track_caller]
-    pub fn get(&'static self, spec: &Spec) -> &'static crate::Policy {
-        self.0
-            .get_or_init(|| match crate::Policy::build(spec, &[]) {
-                Ok(policy) => policy,
-                Err(error) => panic!("{error}"),
-            })
+    pub fn get(&'static self, spec: &Spec, base: Option<&'static str>) -> &'static crate::Policy {
+        if let Some(policy) = self.0.get() {
+            return policy;
+        }
+        // Built outside `get_or_init`: a panic in its closure would point here, not at the
+        // caller. Two threads may both build it; one is kept.
+        match crate::Policy::build(spec, &[]) {
+            Ok(policy) => self.0.get_or_init(|| policy),
+            Err(error) => panic!("{}", error.of_handler(base)),
+        }
     }
 }
 

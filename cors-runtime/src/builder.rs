@@ -204,7 +204,7 @@ impl PolicyBuilder {
     /// # Ok::<(), cors_runtime::PolicyError>(())
     /// ```
     pub fn origins_from_str(self, list: &str) -> Self {
-        self.origins(list.split(',').map(str::trim).filter(|s| !s.is_empty()))
+        self.origins(cors_rules::origin::split_list(list))
     }
 
     /// Any origin, answered with a literal `*` (cannot be combined with credentials).
@@ -564,7 +564,7 @@ impl PolicyBuilder {
                 self.name,
                 &problems,
                 Syntax::Builder,
-                None,
+                &crate::check::Source::Written,
             ));
         }
         let origins = match self.origins {

@@ -39,7 +39,10 @@ pub use request::is_preflight;
 pub use serve::{
     inventory, Cors, CorsLayer, CorsMethodRouter, CorsRouter, Inventory, ResponseFuture,
 };
-pub use spec::{Annotated, NamedPolicy, Names, OriginPredicate, Origins, Spec, StateOrigins};
+pub use spec::{
+    Annotated, NamedPolicy, Names, OriginPredicate, OriginPredicateFn, Origins, OriginsPart, Spec,
+    StateOrigins,
+};
 pub use state::OriginCheck;
 
 /// The compiled policy of a `#[cors(...)]` handler, for tests and start-up logs.

@@ -31,6 +31,45 @@ use http::{request::Parts, HeaderValue};
 /// ```
 pub type OriginPredicate = fn(&HeaderValue, &Parts) -> bool;
 
+/// Implemented by every fn of type [`OriginPredicate`]: what `origins = path` requires of the
+/// fn it names (the macros call the predicate through it, so that a fn of another type is
+/// reported with this trait's message). You never implement it.
+///
+/// ```
+/// use axum::http::{request::Parts, HeaderValue};
+/// use cors_runtime::OriginPredicateFn;
+///
+/// fn is_partner(origin: &HeaderValue, _request: &Parts) -> bool {
+///     origin.as_bytes().ends_with(b".partner.example")
+/// }
+///
+/// fn takes<P: OriginPredicateFn>(_: P) {}
+/// takes(is_partner);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "this origin predicate is not a `fn(&HeaderValue, &Parts) -> bool`; give it the signature `fn(origin: &HeaderValue, request: &Parts) -> bool`",
+    label = "not a `fn(&HeaderValue, &Parts) -> bool`",
+    note = "`HeaderValue` and `Parts` are `axum::http::HeaderValue` and `axum::http::request::Parts`: the request's `Origin` and the rest of its head; return whether the origin is allowed",
+    note = "for an async check (a database, a tenant table), use `origins = state(Type)` with a `Type` that implements `OriginCheck`",
+    note = "for a constant list of origins, name the const in upper case: `origins = FRONTENDS` with `const FRONTENDS: &[&str]`"
+)]
+pub trait OriginPredicateFn {
+    /// Whether the predicate allows `origin`.
+    fn allows(&self, origin: &HeaderValue, request: &Parts) -> bool;
+}
+
+#[allow(unknown_or_malformed_diagnostic_attributes)]
+#[diagnostic::do_not_recommend]
+impl<F> OriginPredicateFn for F
+where
+    F: Fn(&HeaderValue, &Parts) -> bool,
+{
+    #[inline]
+    fn allows(&self, origin: &HeaderValue, request: &Parts) -> bool {
+        self(origin, request)
+    }
+}
+
 /// Which origins a policy allows.
 ///
 /// ```
@@ -42,11 +81,21 @@ pub type OriginPredicate = fn(&HeaderValue, &Parts) -> bool;
 /// #[cors_policy(origins = env("CORS_ORIGINS"))]
 /// pub struct FromEnv;
 ///
+/// #[cors_policy(origins = env("CORS_ORIGINS", default = "http://localhost:3000, http://127.0.0.1:3000"))]
+/// pub struct FromEnvInDevelopment;
+///
 /// assert!(matches!(
 ///     Api::SPEC.origins,
 ///     Origins::List(["https://app.example", "https://*.app.example"])
 /// ));
 /// assert!(matches!(FromEnv::SPEC.origins, Origins::Env("CORS_ORIGINS")));
+/// assert!(matches!(
+///     FromEnvInDevelopment::SPEC.origins,
+///     Origins::EnvOr {
+///         var: "CORS_ORIGINS",
+///         default: ["http://localhost:3000", "http://127.0.0.1:3000"],
+///     }
+/// ));
 /// ```
 #[derive(Clone, Copy)]
 #[non_exhaustive]
@@ -61,9 +110,48 @@ pub enum Origins {
     Predicate(OriginPredicate),
     /// `origins = env("VAR")`: a comma-separated list read when the router is built.
     Env(&'static str),
+    /// `origins = env("VAR", default = "...")`: the variable's comma-separated list when it is
+    /// set, else the default (checked at compile time, split into its entries).
+    EnvOr {
+        /// The variable.
+        var: &'static str,
+        /// The entries of the default.
+        default: &'static [&'static str],
+    },
     /// `origins = state(Type)`: an async [`OriginCheck`](crate::OriginCheck) taken from the
     /// router state (the type's name, for logs and introspection).
     State(&'static str),
+    /// `origins = [FRONTEND, "https://b.example"]` (a list that names `&str` consts) or
+    /// `origins = FRONTENDS` (a `&[&str]` const): the consts' values are checked with every
+    /// rule when the policy is built (start-up), the literals at compile time too.
+    WithConsts(&'static [OriginsPart]),
+}
+
+/// One part of [`Origins::WithConsts`]: a const's value, or literal entries.
+///
+/// ```
+/// use cors_runtime::{cors_policy, NamedPolicy, Origins, OriginsPart};
+///
+/// const FRONTEND: &str = "https://app.example";
+///
+/// #[cors_policy(origins = [FRONTEND, "https://admin.example"])]
+/// pub struct Api;
+///
+/// let Origins::WithConsts(parts) = Api::SPEC.origins else { unreachable!() };
+/// assert!(matches!(
+///     parts,
+///     [
+///         OriginsPart { constant: Some("FRONTEND"), origins: ["https://app.example"] },
+///         OriginsPart { constant: None, origins: ["https://admin.example"] },
+///     ]
+/// ));
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct OriginsPart {
+    /// The const's path as written (`None` for literal entries).
+    pub constant: Option<&'static str>,
+    /// Its origins.
+    pub origins: &'static [&'static str],
 }
 
 impl std::fmt::Debug for Origins {
@@ -74,7 +162,13 @@ impl std::fmt::Debug for Origins {
             Origins::List(list) => f.debug_tuple("List").field(list).finish(),
             Origins::Predicate(_) => f.write_str("Predicate(..)"),
             Origins::Env(var) => f.debug_tuple("Env").field(var).finish(),
+            Origins::EnvOr { var, default } => f
+                .debug_struct("EnvOr")
+                .field("var", var)
+                .field("default", default)
+                .finish(),
             Origins::State(ty) => f.debug_tuple("State").field(ty).finish(),
+            Origins::WithConsts(parts) => f.debug_tuple("WithConsts").field(parts).finish(),
         }
     }
 }
@@ -197,8 +291,13 @@ impl Spec {
             origins: match self.origins {
                 Origins::Unset => OriginsShape::Unset,
                 Origins::Any => OriginsShape::Any,
-                Origins::List(_) => OriginsShape::List(facts),
-                Origins::Predicate(_) | Origins::Env(_) | Origins::State(_) => OriginsShape::Other,
+                // An `env(..)` default: its facts, since the policy may use it.
+                Origins::List(_) | Origins::EnvOr { .. } => OriginsShape::List(facts),
+                // Checked entry by entry when read or built: `env(..)`, consts.
+                Origins::Predicate(_)
+                | Origins::Env(_)
+                | Origins::State(_)
+                | Origins::WithConsts(_) => OriginsShape::Other,
             },
             credentials: self.credentials,
             enforce: self.enforce,
@@ -246,6 +345,12 @@ pub trait Annotated: 'static {
     /// // Built on the first call, the same `&'static` afterwards.
     /// assert!(std::ptr::eq(policy, <update_task as Annotated>::policy()));
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// On the first call, if the policy cannot be built (an `env("VAR")` origin list that is
+    /// unset or invalid), naming the handler and every problem, at the caller's location.
+    #[track_caller]
     fn policy() -> &'static crate::Policy;
 }
 

@@ -88,3 +88,89 @@ fn facts_of_a_literal_list_are_computed_for_the_merged_check() {
         Some(problems(case)[0].message(Syntax::Cors).as_str())
     );
 }
+
+/// The same list as the default of `env(..)`: the same problems, each at the default.
+#[test]
+fn rules_cases_judged_alike_in_an_env_default() {
+    for case in CASES {
+        let Given::List(list) = case.origins else {
+            continue;
+        };
+        let joined = list.join(", ");
+        // Entries that the comma-separated form cannot hold as they are.
+        if list.is_empty() || cors_rules::origin::split_list(&joined) != list {
+            continue;
+        }
+        let mut attribute = attribute(&Case {
+            origins: Given::Default,
+            ..*case
+        });
+        attribute.extend(quote!(origins = env("CORS_ORIGINS", default = #joined),));
+        let mut errors = Errors::default();
+        let args = AttrArgs::parse(attribute, &mut errors);
+        let _ = super::attr(Attr::Cors, &args, &mut errors);
+        let mut judged = errors.messages();
+        judged.sort();
+        let mut expected: Vec<String> = problems(case)
+            .iter()
+            .map(|p| p.message(Syntax::Cors))
+            .collect();
+        expected.sort();
+        assert_eq!(judged, expected, "{}", case.name);
+    }
+}
+
+#[test]
+fn an_empty_env_default_is_reported() {
+    let mut errors = Errors::default();
+    let args = AttrArgs::parse(quote!(origins = env("V", default = " ,, ")), &mut errors);
+    let _ = super::attr(Attr::Cors, &args, &mut errors);
+    assert_eq!(
+        errors.messages(),
+        ["the default of `env(\"V\")` holds no origin; list at least one, e.g. `default = \"http://localhost:3000\"`"]
+    );
+}
+
+fn judged_tokens(tokens: TokenStream) -> (Validated, Vec<String>) {
+    let mut errors = Errors::default();
+    let args = AttrArgs::parse(tokens, &mut errors);
+    let spec = super::attr(Attr::Cors, &args, &mut errors);
+    (spec, errors.messages())
+}
+
+#[test]
+fn literals_next_to_consts_are_still_checked_at_compile_time() {
+    let (_, messages) = judged_tokens(quote!(
+        origins = [
+            FRONTEND,
+            "https://a.example/",
+            config::ADMIN,
+            "http://intranet.example"
+        ],
+        credentials
+    ));
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].contains("trailing slash"), "{messages:?}");
+    assert!(messages[1].contains("plain http"), "{messages:?}");
+}
+
+#[test]
+fn consts_are_left_to_the_runtime() {
+    for tokens in [
+        quote!(origins = [FRONTEND]),
+        quote!(origins = [config::FRONTEND, FRONTEND_2]),
+        quote!(origins = FRONTENDS),
+        quote!(origins = config::FRONTENDS),
+    ] {
+        let (spec, messages) = judged_tokens(tokens.clone());
+        assert!(messages.is_empty(), "{tokens}: {messages:?}");
+        assert!(
+            matches!(spec.origins, Some(OriginsValue::Consts(_))),
+            "{tokens}"
+        );
+        assert!(spec.facts.is_none(), "{tokens}");
+    }
+    // Predicates are named in snake case.
+    let (spec, _) = judged_tokens(quote!(origins = predicates::is_partner));
+    assert!(matches!(spec.origins, Some(OriginsValue::Predicate(_))));
+}

@@ -143,6 +143,7 @@ fn every_message_reads_as_problem_then_fix() {
         Kind::EnvNotSet("V".to_owned()),
         Kind::EnvNotUnicode("V".to_owned()),
         Kind::EnvEmpty("V".to_owned()),
+        Kind::EnvDefaultEmpty("V".to_owned()),
     ];
     for syntax in [
         Syntax::Cors,

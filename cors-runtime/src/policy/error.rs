@@ -22,14 +22,25 @@ use std::{borrow::Cow, fmt};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PolicyError {
     policy: Cow<'static, str>,
+    subject: Subject,
     /// Never empty.
     problems: Vec<String>,
+}
+
+/// Whose policy could not be built, for the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Subject {
+    /// A named, built or hand-written policy.
+    Policy,
+    /// The `#[cors]` policy of a handler, merged over `policy = base` if any.
+    Handler { base: Option<&'static str> },
 }
 
 impl PolicyError {
     pub(crate) fn new(policy: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
         PolicyError {
             policy: policy.into(),
+            subject: Subject::Policy,
             problems: vec![message.into()],
         }
     }
@@ -37,7 +48,18 @@ impl PolicyError {
     /// `problems` must not be empty.
     pub(crate) fn many(policy: Cow<'static, str>, problems: Vec<String>) -> Self {
         debug_assert!(!problems.is_empty());
-        PolicyError { policy, problems }
+        PolicyError {
+            policy,
+            subject: Subject::Policy,
+            problems,
+        }
+    }
+
+    /// The same error, about the `#[cors]` policy of the handler it names (merged over
+    /// `policy = base`): its message says so.
+    pub(crate) fn of_handler(mut self, base: Option<&'static str>) -> Self {
+        self.subject = Subject::Handler { base };
+        self
     }
 
     /// The (first) problem and its fix.
@@ -78,10 +100,17 @@ impl PolicyError {
 
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.policy.is_empty() {
-            f.write_str("invalid CORS policy: ")?;
-        } else {
-            write!(f, "invalid CORS policy `{}`: ", self.policy)?;
+        match (self.subject, self.policy.is_empty()) {
+            (Subject::Handler { base: None }, _) => {
+                write!(f, "invalid CORS policy of handler `{}`: ", self.policy)?;
+            }
+            (Subject::Handler { base: Some(base) }, _) => write!(
+                f,
+                "invalid CORS policy of handler `{}` (`policy = {base}`): ",
+                self.policy
+            )?,
+            (Subject::Policy, true) => f.write_str("invalid CORS policy: ")?,
+            (Subject::Policy, false) => write!(f, "invalid CORS policy `{}`: ", self.policy)?,
         }
         match &self.problems[..] {
             [one] => f.write_str(one),

@@ -13,14 +13,11 @@ use http::{HeaderValue, Method};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::{
-    origin::OriginCheckFuture,
-    spec::{Annotated, StateOrigins},
-    Policy,
-};
+use crate::{origin::OriginCheckFuture, spec::Annotated, Policy};
 
 /// `<A as StateOrigins<S>>::start`: the `origins = state(Type)` check of a mounted handler.
-pub(crate) type StartCheck<S> = fn(&S, &HeaderValue) -> Option<OriginCheckFuture>;
+#[doc(hidden)]
+pub type StartCheck<S> = fn(&S, &HeaderValue) -> Option<OriginCheckFuture>;
 
 /// Zero-sized token naming the annotated handler `A` whose policy a mount uses.
 pub struct PolicyOf<A>(PhantomData<fn() -> A>);
@@ -123,32 +120,42 @@ impl<S> From<MethodRouter<S>> for CorsMethodRouter<S> {
     }
 }
 
-macro_rules! mount_fns {
-    ($($name:ident => $filter:ident [$($method:ident),+];)+) => {
-        $(
-            #[doc = concat!(
-                "Mounts `handler` under", $(" `", stringify!($method), "`",)+
-                " with the policy of its `#[cors]` annotation (`with_cors!(",
-                stringify!($name), "(handler))` calls it)."
-            )]
-            pub fn $name<H, T, A>(self, handler: H, policy: PolicyOf<A>) -> Self
-            where
-                H: Handler<T, S>,
-                T: 'static,
-                A: Annotated + StateOrigins<S>,
-            {
-                self.mount(MethodFilter::$filter, &[$(Method::$method),+], handler, policy)
-            }
-        )+
-    };
+/// The methods `with_cors!` mounts a handler under (`with_cors!(put(a))` passes `Put`).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub enum RouteMethod {
+    /// `get`: `GET` and `HEAD`, as axum's `get`.
+    Get,
+    /// `head`.
+    Head,
+    /// `post`.
+    Post,
+    /// `put`.
+    Put,
+    /// `delete`.
+    Delete,
+    /// `patch`.
+    Patch,
+}
+
+impl RouteMethod {
+    fn filter(self) -> (MethodFilter, &'static [Method]) {
+        match self {
+            RouteMethod::Get => (MethodFilter::GET, &[Method::GET, Method::HEAD]),
+            RouteMethod::Head => (MethodFilter::HEAD, &[Method::HEAD]),
+            RouteMethod::Post => (MethodFilter::POST, &[Method::POST]),
+            RouteMethod::Put => (MethodFilter::PUT, &[Method::PUT]),
+            RouteMethod::Delete => (MethodFilter::DELETE, &[Method::DELETE]),
+            RouteMethod::Patch => (MethodFilter::PATCH, &[Method::PATCH]),
+        }
+    }
 }
 
 impl<S> CorsMethodRouter<S>
 where
     S: Clone + Send + Sync + 'static,
 {
-    /// An empty method router; `with_cors!(put(a))` expands to
-    /// `CorsMethodRouter::new().put(a, ..)`.
+    /// An empty method router; `with_cors!(put(a))` starts from it.
     ///
     /// ```
     /// use cors_runtime::CorsMethodRouter;
@@ -163,35 +170,29 @@ where
         }
     }
 
-    mount_fns! {
-        get => GET [GET, HEAD];
-        head => HEAD [HEAD];
-        post => POST [POST];
-        put => PUT [PUT];
-        delete => DELETE [DELETE];
-        patch => PATCH [PATCH];
-    }
-
+    /// Mounts one `#[cors]` handler under `method` with its policy: what `with_cors!(put(a))`
+    /// expands to. `on` mounts the handler on axum's method router; it is a closure of the
+    /// expansion, whose body holds the check (with its own message) that `a` is an axum
+    /// handler, so that no bound here can fail with rustc's text about this type.
+    #[doc(hidden)]
     #[track_caller]
-    fn mount<H, T, A>(
+    pub fn __cors_mount<A, F>(
         mut self,
-        filter: MethodFilter,
-        methods: &[Method],
-        handler: H,
+        method: RouteMethod,
         _policy: PolicyOf<A>,
+        start: StartCheck<S>,
+        on: F,
     ) -> Self
     where
-        H: Handler<T, S>,
-        T: 'static,
-        A: Annotated + StateOrigins<S>,
+        A: Annotated,
+        F: FnOnce(MethodRouter<S>, MethodFilter) -> MethodRouter<S>,
     {
+        let (filter, methods) = method.filter();
         // Built (and `env("VAR")` read) once per handler, when the first router mounting it is
-        // built, so an invalid list stops start-up there.
+        // built, so an invalid list stops start-up there, at the caller's `with_cors!`.
         let base = A::policy();
         let policy = Arc::new(base.for_mount(&A::SPEC, methods));
-        let check = base
-            .checks_state()
-            .then_some(<A as StateOrigins<S>>::start as StartCheck<S>);
+        let check = base.checks_state().then_some(start);
         for method in methods {
             self.mounts.push(Mount {
                 method: method.clone(),
@@ -201,7 +202,18 @@ where
                 check,
             });
         }
-        self.router = self.router.on(filter, handler);
+        self.router = on(self.router, filter);
+        self
+    }
+
+    /// `with_cors!(put(a).options(b))`: `b` mounted as [`CorsMethodRouter::options`] does,
+    /// through the expansion's handler check.
+    #[doc(hidden)]
+    pub fn __cors_options<F>(mut self, on: F) -> Self
+    where
+        F: FnOnce(MethodRouter<S>, MethodFilter) -> MethodRouter<S>,
+    {
+        self.router = on(self.router, MethodFilter::OPTIONS);
         self
     }
 

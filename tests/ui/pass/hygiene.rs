@@ -24,6 +24,17 @@ trait OriginCheck {}
 struct HeaderValue;
 struct OriginCheckFuture;
 struct __CorsState;
+struct Parts;
+struct MethodFilter;
+struct RouteMethod;
+trait Handler {}
+trait OriginPredicateFn {}
+trait HasCorsPolicy {}
+trait AxumHandler {}
+trait OriginsFromState {}
+trait Clone {}
+trait Send {}
+trait Sync {}
 mod http {}
 mod core {}
 mod std {}
@@ -58,6 +69,25 @@ pub(crate) async fn by_predicate() {}
 
 #[cors_runtime::cors(origins = env("CORS_ORIGINS"), methods = [GET, "PATCH"])]
 async fn from_env() {}
+
+#[cors_runtime::cors(origins = env("FRONTEND_ORIGINS", default = "http://localhost:3000"), credentials)]
+async fn from_env_or_default() {}
+
+#[cors_runtime::cors_policy(origins = env("FRONTEND_ORIGINS", default = "http://localhost:3000"))]
+struct DevPolicy;
+
+const FRONTEND: &str = "https://app.example.com";
+const FRONTENDS: &[&str] = &["https://a.example.com"];
+struct OriginsPart;
+
+#[cors_runtime::cors(origins = [FRONTEND, "https://b.example.com"])]
+async fn from_consts() {}
+
+#[cors_runtime::cors_policy(origins = FRONTENDS)]
+struct ConstPolicy;
+
+#[cors_runtime::cors(policy = DevPolicy, credentials)]
+async fn based_on_dev() {}
 
 #[cors_runtime::cors(origins = ["http://intranet.example.com"], credentials, allow_insecure_origins)]
 async fn intranet() {}
@@ -110,8 +140,14 @@ fn main() {
             cors_runtime::with_cors!(get(disabled).put(api::update_task).patch(local_handler)),
         )
         .route("/d", cors_runtime::with_cors!(get(tenant_checked)))
+        .route(
+            "/e",
+            cors_runtime::with_cors!(get(from_env_or_default).put(based_on_dev).post(from_consts)),
+        )
         .layer(AuthPolicy::layer())
         .layer(PublicPolicy::layer())
+        .layer(DevPolicy::layer())
+        .layer(ConstPolicy::layer())
         .layer(TenantPolicy::layer_with_state(&Tenants))
         .with_state(Tenants);
 }

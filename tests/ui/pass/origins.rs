@@ -34,6 +34,30 @@ async fn by_predicate_path() {}
 #[cors(origins = env("CORS_ORIGINS"))]
 async fn from_env() {}
 
+#[cors(origins = env("FRONTEND_ORIGINS", default = "http://localhost:3000, http://127.0.0.1:3000"), credentials)]
+async fn from_env_or_default() {}
+
+#[cors(origins = env("FRONTEND_ORIGINS", default = "http://localhost:3000",))]
+async fn from_env_or_default_trailing_comma() {}
+
+const FRONTEND: &str = "https://app.example.com";
+
+mod config {
+    pub const ADMIN: &str = "https://admin.example.com";
+    pub const PARTNERS: &[&str] = &["https://a.partner.example", "https://*.b.partner.example"];
+}
+
+const FRONTENDS: &[&str] = &[FRONTEND, config::ADMIN];
+
+#[cors(origins = [FRONTEND, "https://literal.example.com", config::ADMIN], credentials)]
+async fn from_consts() {}
+
+#[cors(origins = FRONTENDS)]
+async fn from_const_list() {}
+
+#[cors(origins = config::PARTNERS)]
+async fn from_const_list_path() {}
+
 fn main() {
     std::env::set_var(
         "CORS_ORIGINS",
@@ -46,5 +70,13 @@ fn main() {
             "/t/predicate",
             with_cors!(get(by_predicate).post(by_predicate_path)),
         )
-        .route("/env", with_cors!(get(from_env)));
+        .route("/env", with_cors!(get(from_env)))
+        .route(
+            "/consts",
+            with_cors!(get(from_consts).post(from_const_list).put(from_const_list_path)),
+        )
+        .route(
+            "/env-default",
+            with_cors!(get(from_env_or_default).post(from_env_or_default_trailing_comma)),
+        );
 }
