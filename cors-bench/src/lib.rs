@@ -1,8 +1,8 @@
 //! Benchmark scenarios for cors-runtime (see `BENCHMARKS.md` at the repository root).
 //!
-//! Three policies (tables), four contenders and four request kinds, all answered by a real axum
-//! [`Router`] (after `.with_state(())`, as `axum::serve` does) driven through
-//! [`tower::Service::call`]. The binaries measure instructions (callgrind), allocations (a
+//! Four policies (tables: three typical, one worst case), five contenders and four request
+//! kinds, each answered by what `axum::serve` would serve (an axum [`Router`] after
+//! `.with_state(())`, or our [`CorsRouter`] itself) driven through [`tower::Service::call`]. The binaries measure instructions (callgrind), allocations (a
 //! counting allocator), interleaved wall-clock time and loopback requests per second.
 
 use std::{
@@ -32,11 +32,19 @@ pub enum Table {
     Origins50,
     /// One wildcard-subdomain pattern, `https://*.example.com`.
     Wildcard,
+    /// The worst case of issue 13: 200 allowed request headers, and preflights requesting 128
+    /// upper-case names (the most a preflight may list), which miss the exact-name fast path.
+    Headers200,
 }
 
 impl Table {
     /// Every table, main first.
-    pub const ALL: [Table; 3] = [Table::Main, Table::Origins50, Table::Wildcard];
+    pub const ALL: [Table; 4] = [
+        Table::Main,
+        Table::Origins50,
+        Table::Wildcard,
+        Table::Headers200,
+    ];
 
     /// Human name.
     pub fn name(self) -> &'static str {
@@ -44,6 +52,7 @@ impl Table {
             Table::Main => "3 exact origins",
             Table::Origins50 => "50 exact origins",
             Table::Wildcard => "wildcard subdomain pattern",
+            Table::Headers200 => "worst case: 200 allowed headers, 128 upper-case requested names",
         }
     }
 
@@ -53,6 +62,7 @@ impl Table {
             Table::Main => "main",
             Table::Origins50 => "origins50",
             Table::Wildcard => "wildcard",
+            Table::Headers200 => "headers200",
         }
     }
 
@@ -67,6 +77,15 @@ impl Table {
             Table::Main => main::ALLOWED,
             Table::Origins50 => origins50::ALLOWED,
             Table::Wildcard => wildcard::ALLOWED,
+            Table::Headers200 => headers200::ALLOWED,
+        }
+    }
+
+    /// The `Access-Control-Request-Headers` of this table's preflights.
+    pub fn requested_headers(self) -> &'static str {
+        match self {
+            Table::Headers200 => worst_requested_headers(),
+            _ => "authorization,content-type",
         }
     }
 }
@@ -128,24 +147,16 @@ impl Contender {
         Contender::ALL.into_iter().find(|c| c.key() == key)
     }
 
-    /// The router of this contender for `table`, ready to serve.
-    pub fn router(self, table: Table) -> Router {
+    /// The app of this contender for `table`, ready to serve.
+    pub fn router(self, table: Table) -> App {
         match (table, self) {
-            (Table::Main, Contender::Floor) => main::floor_router(),
-            (Table::Origins50, Contender::Floor) => origins50::floor_router(),
-            (Table::Wildcard, Contender::Floor) => wildcard::floor_router(),
             (_, Contender::TowerHttp) => {
-                bare_routes().layer(tower_http_layer(table)).with_state(())
+                App::Axum(bare_routes().layer(tower_http_layer(table)).with_state(()))
             }
-            (Table::Main, Contender::Handler) => main::handler_router(),
-            (Table::Main, Contender::Group) => main::group_router(),
-            (Table::Origins50, Contender::Handler) => origins50::handler_router(),
-            (Table::Origins50, Contender::Group) => origins50::group_router(),
-            (Table::Wildcard, Contender::Handler) => wildcard::handler_router(),
-            (Table::Wildcard, Contender::Group) => wildcard::group_router(),
-            (Table::Main, Contender::HandlerInGroup) => main::handler_in_group_router(),
-            (Table::Origins50, Contender::HandlerInGroup) => origins50::handler_in_group_router(),
-            (Table::Wildcard, Contender::HandlerInGroup) => wildcard::handler_in_group_router(),
+            (Table::Main, c) => main::app(c),
+            (Table::Origins50, c) => origins50::app(c),
+            (Table::Wildcard, c) => wildcard::app(c),
+            (Table::Headers200, c) => headers200::app(c),
         }
     }
 }
@@ -219,7 +230,7 @@ impl Kind {
                 )
                 .header(
                     header::ACCESS_CONTROL_REQUEST_HEADERS,
-                    HeaderValue::from_static("authorization,content-type"),
+                    HeaderValue::from_static(table.requested_headers()),
                 )
                 .body(Body::empty())
                 .expect("valid request")
@@ -268,11 +279,31 @@ impl Kind {
     }
 }
 
-/// Sends `req` through `router` with `tower::Service::call` and polls the future once (every
+/// What serves a contender's requests: an axum [`Router`] (floor, tower-http), or a
+/// [`CorsRouter`] served as itself, as `axum::serve(listener, app)` serves it (ours).
+#[derive(Clone, Debug)]
+pub enum App {
+    /// A plain axum router, after `.with_state(())`.
+    Axum(Router),
+    /// Our router, served as itself (no `into_router`).
+    Cors(CorsRouter),
+}
+
+/// Sends `req` through `app` with `tower::Service::call` and polls the future once (every
 /// handler here completes in one poll, so no runtime is involved).
-pub fn call(router: &mut Router, req: Request<Body>) -> Response {
+pub fn call(app: &mut App, req: Request<Body>) -> Response {
+    match app {
+        App::Axum(router) => poll_once(Service::call(router, req)),
+        App::Cors(router) => poll_once(Service::call(router, req)),
+    }
+}
+
+fn poll_once<F>(future: F) -> Response
+where
+    F: Future<Output = Result<Response, std::convert::Infallible>>,
+{
     let mut cx = Context::from_waker(Waker::noop());
-    let mut future = pin!(Service::call(router, req));
+    let mut future = pin!(future);
     match future.as_mut().poll(&mut cx) {
         Poll::Ready(Ok(response)) => response,
         Poll::Ready(Err(never)) => match never {},
@@ -338,11 +369,27 @@ fn tower_http_layer(table: Table) -> CorsLayer {
         Table::Wildcard => {
             AllowOrigin::predicate(|origin, _| is_example_subdomain(origin.as_bytes()))
         }
+        Table::Headers200 => AllowOrigin::list(
+            headers200::ORIGINS
+                .iter()
+                .map(|o| HeaderValue::from_static(o)),
+        ),
+    };
+    let headers: &[&str] = match table {
+        Table::Headers200 => headers200::HEADERS,
+        Table::Main => main::HEADERS,
+        Table::Origins50 => origins50::HEADERS,
+        Table::Wildcard => wildcard::HEADERS,
     };
     CorsLayer::new()
         .allow_origin(origins)
         .allow_methods([Method::GET, Method::PUT, Method::DELETE])
-        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .allow_headers(
+            headers
+                .iter()
+                .map(|h| header::HeaderName::from_static(h))
+                .collect::<Vec<_>>(),
+        )
         .allow_credentials(true)
         .max_age(Duration::from_secs(600))
 }
@@ -364,18 +411,19 @@ fn is_example_subdomain(origin: &[u8]) -> bool {
 
 /// One policy's handlers, group policy and routers. `$handler` is the `#[cors]` argument list.
 macro_rules! table {
-    ($module:ident, allowed = $allowed:literal, origins = [$($origin:literal),+], handler = $handler:tt) => {
+    ($module:ident, allowed = $allowed:literal, origins = [$($origin:literal),+], headers = [$($name:literal),+], handler = $handler:tt) => {
         mod $module {
             use super::*;
 
             pub(super) const ALLOWED: &str = $allowed;
             #[allow(dead_code)]
             pub(super) const ORIGINS: &[&str] = &[$($origin),+];
+            pub(super) const HEADERS: &[&str] = &[$($name),+];
 
             #[cors_policy(
                 origins = [$($origin),+],
                 methods = [GET, PUT, DELETE],
-                headers = ["content-type", "authorization"],
+                headers = [$($name),+],
                 credentials,
                 max_age = 600
             )]
@@ -395,33 +443,33 @@ macro_rules! table {
                 static_preflight(ALLOWED)
             }
 
-            pub(super) fn floor_router() -> Router {
-                Router::new()
-                    .route("/tasks", get(plain))
-                    .route("/tasks/{id}", put(plain).options(static_floor))
-                    .with_state(())
-            }
-
             fn handler_routes() -> CorsRouter {
                 CorsRouter::new()
                     .route("/tasks", with_cors!(get(list_tasks)))
                     .route("/tasks/{id}", with_cors!(put(update_task)))
             }
 
-            pub(super) fn handler_router() -> Router {
-                handler_routes().into_router()
-            }
-
-            pub(super) fn handler_in_group_router() -> Router {
-                handler_routes().layer(Group::layer()).into_router()
-            }
-
-            pub(super) fn group_router() -> Router {
-                CorsRouter::new()
-                    .route("/tasks", get(plain))
-                    .route("/tasks/{id}", put(plain))
-                    .layer(Group::layer())
-                    .into_router()
+            /// The app of `contender` (tower-http is built in [`Contender::router`]).
+            pub(super) fn app(contender: Contender) -> App {
+                match contender {
+                    Contender::Floor => App::Axum(
+                        Router::new()
+                            .route("/tasks", get(plain))
+                            .route("/tasks/{id}", put(plain).options(static_floor))
+                            .with_state(()),
+                    ),
+                    Contender::TowerHttp => unreachable!("built in Contender::router"),
+                    Contender::Handler => App::Cors(handler_routes()),
+                    Contender::HandlerInGroup => {
+                        App::Cors(handler_routes().layer(Group::layer()))
+                    }
+                    Contender::Group => App::Cors(
+                        CorsRouter::new()
+                            .route("/tasks", get(plain))
+                            .route("/tasks/{id}", put(plain))
+                            .layer(Group::layer()),
+                    ),
+                }
             }
         }
     };
@@ -437,6 +485,7 @@ table!(
         "https://admin.example.com",
         "https://other.example.com"
     ],
+    headers = ["content-type", "authorization"],
     handler = (
         origins = [
             "https://app.example.com",
@@ -505,6 +554,7 @@ table!(
         "https://app49.example.com",
         "https://app50.example.com"
     ],
+    headers = ["content-type", "authorization"],
     handler = (policy = Group)
 );
 
@@ -512,5 +562,233 @@ table!(
     wildcard,
     allowed = "https://app.example.com",
     origins = ["https://*.example.com"],
+    headers = ["content-type", "authorization"],
     handler = (policy = Group)
 );
+
+// Issue 13's worst case: the main table's policy with 200 allowed headers; its preflights request
+// the first 128 custom names in upper case (see [`worst_requested_headers`]).
+table!(
+    headers200,
+    allowed = "https://app.example.com",
+    origins = [
+        "https://app.example.com",
+        "https://admin.example.com",
+        "https://other.example.com"
+    ],
+    headers = [
+        "content-type",
+        "authorization",
+        "x-custom-header-001",
+        "x-custom-header-002",
+        "x-custom-header-003",
+        "x-custom-header-004",
+        "x-custom-header-005",
+        "x-custom-header-006",
+        "x-custom-header-007",
+        "x-custom-header-008",
+        "x-custom-header-009",
+        "x-custom-header-010",
+        "x-custom-header-011",
+        "x-custom-header-012",
+        "x-custom-header-013",
+        "x-custom-header-014",
+        "x-custom-header-015",
+        "x-custom-header-016",
+        "x-custom-header-017",
+        "x-custom-header-018",
+        "x-custom-header-019",
+        "x-custom-header-020",
+        "x-custom-header-021",
+        "x-custom-header-022",
+        "x-custom-header-023",
+        "x-custom-header-024",
+        "x-custom-header-025",
+        "x-custom-header-026",
+        "x-custom-header-027",
+        "x-custom-header-028",
+        "x-custom-header-029",
+        "x-custom-header-030",
+        "x-custom-header-031",
+        "x-custom-header-032",
+        "x-custom-header-033",
+        "x-custom-header-034",
+        "x-custom-header-035",
+        "x-custom-header-036",
+        "x-custom-header-037",
+        "x-custom-header-038",
+        "x-custom-header-039",
+        "x-custom-header-040",
+        "x-custom-header-041",
+        "x-custom-header-042",
+        "x-custom-header-043",
+        "x-custom-header-044",
+        "x-custom-header-045",
+        "x-custom-header-046",
+        "x-custom-header-047",
+        "x-custom-header-048",
+        "x-custom-header-049",
+        "x-custom-header-050",
+        "x-custom-header-051",
+        "x-custom-header-052",
+        "x-custom-header-053",
+        "x-custom-header-054",
+        "x-custom-header-055",
+        "x-custom-header-056",
+        "x-custom-header-057",
+        "x-custom-header-058",
+        "x-custom-header-059",
+        "x-custom-header-060",
+        "x-custom-header-061",
+        "x-custom-header-062",
+        "x-custom-header-063",
+        "x-custom-header-064",
+        "x-custom-header-065",
+        "x-custom-header-066",
+        "x-custom-header-067",
+        "x-custom-header-068",
+        "x-custom-header-069",
+        "x-custom-header-070",
+        "x-custom-header-071",
+        "x-custom-header-072",
+        "x-custom-header-073",
+        "x-custom-header-074",
+        "x-custom-header-075",
+        "x-custom-header-076",
+        "x-custom-header-077",
+        "x-custom-header-078",
+        "x-custom-header-079",
+        "x-custom-header-080",
+        "x-custom-header-081",
+        "x-custom-header-082",
+        "x-custom-header-083",
+        "x-custom-header-084",
+        "x-custom-header-085",
+        "x-custom-header-086",
+        "x-custom-header-087",
+        "x-custom-header-088",
+        "x-custom-header-089",
+        "x-custom-header-090",
+        "x-custom-header-091",
+        "x-custom-header-092",
+        "x-custom-header-093",
+        "x-custom-header-094",
+        "x-custom-header-095",
+        "x-custom-header-096",
+        "x-custom-header-097",
+        "x-custom-header-098",
+        "x-custom-header-099",
+        "x-custom-header-100",
+        "x-custom-header-101",
+        "x-custom-header-102",
+        "x-custom-header-103",
+        "x-custom-header-104",
+        "x-custom-header-105",
+        "x-custom-header-106",
+        "x-custom-header-107",
+        "x-custom-header-108",
+        "x-custom-header-109",
+        "x-custom-header-110",
+        "x-custom-header-111",
+        "x-custom-header-112",
+        "x-custom-header-113",
+        "x-custom-header-114",
+        "x-custom-header-115",
+        "x-custom-header-116",
+        "x-custom-header-117",
+        "x-custom-header-118",
+        "x-custom-header-119",
+        "x-custom-header-120",
+        "x-custom-header-121",
+        "x-custom-header-122",
+        "x-custom-header-123",
+        "x-custom-header-124",
+        "x-custom-header-125",
+        "x-custom-header-126",
+        "x-custom-header-127",
+        "x-custom-header-128",
+        "x-custom-header-129",
+        "x-custom-header-130",
+        "x-custom-header-131",
+        "x-custom-header-132",
+        "x-custom-header-133",
+        "x-custom-header-134",
+        "x-custom-header-135",
+        "x-custom-header-136",
+        "x-custom-header-137",
+        "x-custom-header-138",
+        "x-custom-header-139",
+        "x-custom-header-140",
+        "x-custom-header-141",
+        "x-custom-header-142",
+        "x-custom-header-143",
+        "x-custom-header-144",
+        "x-custom-header-145",
+        "x-custom-header-146",
+        "x-custom-header-147",
+        "x-custom-header-148",
+        "x-custom-header-149",
+        "x-custom-header-150",
+        "x-custom-header-151",
+        "x-custom-header-152",
+        "x-custom-header-153",
+        "x-custom-header-154",
+        "x-custom-header-155",
+        "x-custom-header-156",
+        "x-custom-header-157",
+        "x-custom-header-158",
+        "x-custom-header-159",
+        "x-custom-header-160",
+        "x-custom-header-161",
+        "x-custom-header-162",
+        "x-custom-header-163",
+        "x-custom-header-164",
+        "x-custom-header-165",
+        "x-custom-header-166",
+        "x-custom-header-167",
+        "x-custom-header-168",
+        "x-custom-header-169",
+        "x-custom-header-170",
+        "x-custom-header-171",
+        "x-custom-header-172",
+        "x-custom-header-173",
+        "x-custom-header-174",
+        "x-custom-header-175",
+        "x-custom-header-176",
+        "x-custom-header-177",
+        "x-custom-header-178",
+        "x-custom-header-179",
+        "x-custom-header-180",
+        "x-custom-header-181",
+        "x-custom-header-182",
+        "x-custom-header-183",
+        "x-custom-header-184",
+        "x-custom-header-185",
+        "x-custom-header-186",
+        "x-custom-header-187",
+        "x-custom-header-188",
+        "x-custom-header-189",
+        "x-custom-header-190",
+        "x-custom-header-191",
+        "x-custom-header-192",
+        "x-custom-header-193",
+        "x-custom-header-194",
+        "x-custom-header-195",
+        "x-custom-header-196",
+        "x-custom-header-197",
+        "x-custom-header-198"
+    ],
+    handler = (policy = Group)
+);
+
+/// `X-CUSTOM-HEADER-001,...,X-CUSTOM-HEADER-128`: 128 names (the most a preflight may list),
+/// allowed by the 200-header policy but in upper case, so every one is hashed and compared.
+fn worst_requested_headers() -> &'static str {
+    static LIST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        (1..=128)
+            .map(|i| format!("X-CUSTOM-HEADER-{i:03}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    })
+}
