@@ -27,10 +27,16 @@ impl Policy {
     /// everyone, so a shared cache may store any of them and serve it to every reader (Fetch
     /// standard, "CORS protocol and HTTP caches"), and it needs no `Vary`.
     pub(crate) fn actual(&self, headers: &HeaderMap, ctx: Ctx<'_>) -> Decision {
+        self.actual_with(single(headers, &header::ORIGIN), ctx)
+    }
+
+    /// [`Policy::actual`] for the request's single `Origin`, already looked up (`None`: absent
+    /// or several fields).
+    pub(crate) fn actual_with(&self, origin: Option<&HeaderValue>, ctx: Ctx<'_>) -> Decision {
         if let Some(any) = self.any_origin() {
             return any;
         }
-        let Some(origin) = single(headers, &header::ORIGIN) else {
+        let Some(origin) = origin else {
             return Decision::default();
         };
         self.actual_for(origin, ctx)

@@ -19,7 +19,7 @@ use tower_service::Service;
 use super::{
     router::{bind, CorsRouter, RouteRecord},
     service::{Cors, ResponseFuture, Source},
-    table::{Mounted, RouteCors, Scope, Table},
+    table::{is_static, Mounted, RouteCors, Scope, Table},
 };
 use crate::Policy;
 
@@ -90,7 +90,10 @@ impl CorsRouter<()> {
     /// The routes behind the CORS layer: what serves each request.
     fn into_service(self) -> Cors<Router> {
         let table = self.table();
-        Cors::new(self.inner, Source::Table(Arc::new(table)))
+        // `with_state(())` turns every method router into a ready route once, as axum does
+        // for each connection (`Router<()>` as a make-service); without it each request would
+        // pay axum's per-request conversion (an allocation).
+        Cors::new(self.inner.with_state(()), Source::Table(Arc::new(table)))
     }
 
     fn table(&self) -> Table {
@@ -134,8 +137,16 @@ impl CorsRouter<()> {
             }
         }
         scopes.sort_by_key(|s| std::cmp::Reverse(s.prefix.len()));
+        let mut statics: Vec<(Box<str>, usize)> = routes
+            .iter()
+            .enumerate()
+            .filter(|(_, route)| is_static(&route.path))
+            .map(|(i, route)| (Box::from(&*route.path), i))
+            .collect();
+        statics.sort_unstable();
         Table {
             matcher,
+            statics: statics.into(),
             routes,
             scopes,
             unmatched: self.unmatched_coverage().into(),

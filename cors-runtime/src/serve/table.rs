@@ -45,6 +45,10 @@ pub(crate) struct Scope {
 pub(crate) struct Table {
     /// Route pattern to index in `routes`.
     pub(crate) matcher: matchit::Router<usize>,
+    /// The patterns without parameters (no `{`, `}`), sorted, with their index in `routes`:
+    /// a path equal to one of them is that route (in matchit, as in axum, a static route wins
+    /// over every pattern with parameters), found without walking the matcher's tree.
+    pub(crate) statics: Box<[(Box<str>, usize)]>,
     pub(crate) routes: Vec<RouteCors>,
     /// Paths under a prefix the router cannot see inside (nested axum routers and services,
     /// nested routers' fallbacks), longest first.
@@ -101,10 +105,21 @@ impl<'a> Target<'a> {
     }
 }
 
+/// Whether the route pattern `path` has no parameter (matches only itself).
+pub(crate) fn is_static(path: &str) -> bool {
+    !path.contains(['{', '}'])
+}
+
 impl Table {
     /// The policy for `method` on the route that `path` (the request's, as axum sees it)
     /// matches.
     pub(crate) fn resolve<'a>(&'a self, path: &str, method: &[u8]) -> Target<'a> {
+        if let Ok(at) = self
+            .statics
+            .binary_search_by(|(pattern, _)| (**pattern).cmp(path))
+        {
+            return self.routes[self.statics[at].1].resolve(method);
+        }
         if let Ok(found) = self.matcher.at(path) {
             return self.routes[*found.value].resolve(method);
         }
@@ -185,6 +200,45 @@ mod tests {
             nested_path("/{tenant}", "/tasks/{id}"),
             "/{tenant}/tasks/{id}"
         );
+    }
+
+    #[test]
+    fn a_static_pattern_is_what_matchit_matches_for_its_own_path() {
+        // The shortcut in `Table::resolve` takes a path equal to a static pattern to be that
+        // route: matchit agrees whatever patterns with parameters (and catch-alls) sit beside
+        // it, as long as the pattern has no `{` or `}` (escaped braces `{{` are not static).
+        let patterns = [
+            "/{*rest}",
+            "/tasks/{id}",
+            "/tasks",
+            "/{x}",
+            "/a/{x}",
+            "/a/b",
+            "/a/b/",
+            "/",
+            "/{x}/b",
+            "/t{x}",
+            "/tasks/{id}/x",
+            "/tasks/new",
+            "/lit{{eral}}",
+        ];
+        let mut matcher = matchit::Router::new();
+        let mut inserted = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            // A pattern matchit refuses beside the others, axum refuses too.
+            if matcher.insert(*p, i).is_ok() {
+                inserted.push(i);
+            }
+        }
+        for (i, p) in patterns.iter().enumerate() {
+            if is_static(p) {
+                assert!(inserted.contains(&i), "{p}");
+                assert_eq!(*matcher.at(p).unwrap().value, i, "{p}");
+            }
+        }
+        assert!(is_static("/tasks"));
+        assert!(!is_static("/tasks/{id}"));
+        assert!(!is_static("/lit{{eral}}"));
     }
 
     #[test]
