@@ -150,7 +150,11 @@ fn state_origins_impl(name: &syn::Ident, spec: &Validated, stub: bool) -> TokenS
             let call = quote_spanned! {ty.span()=>
                 #p::start_check::<#ty, #s>(state, origin)
             };
+            // `do_not_recommend`: a router state without the type is reported as this trait
+            // unmet (with its message naming the handler), not as the `FromRef` bound.
             quote! {
+                #[allow(unknown_or_malformed_diagnostic_attributes)]
+                #[diagnostic::do_not_recommend]
                 impl<#s: 'static> #p::StateOrigins<#s> for #name where #bound {
                     #start {
                         #call
@@ -353,7 +357,7 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// `with_cors!(put(a).delete(b))`.
 ///
-/// Each handler is mounted in a block of its own, holding the checks whose messages name it:
+/// Each handler is mounted in a block of its own:
 ///
 /// ```text
 /// {
@@ -363,13 +367,11 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 ///         use __cors_fallback::*;          // glob: the placeholder `__cors_handler`
 ///         use a as __cors_handler;         // explicit: the fn, and the companion if `a` has one
 ///         trait HasCorsPolicy<T> { .. }    // "handler `a` has no CORS policy; ..."
-///         trait AxumHandler<M, S> { .. }   // "handler `a` is not an axum handler; ..."
-///         trait OriginsFromState<S> { .. } // "... `origins = state(..)` ... state `{S}` ..."
 ///         __cors_route.__cors_mount(
 ///             RouteMethod::Put,
 ///             HasCorsPolicy::<__cors_handler>::policy(&__cors_handler),
-///             <__cors_handler as OriginsFromState<_>>::start,
-///             |router, filter| AxumHandler::mount(__cors_handler, router, filter),
+///             <__cors_handler as StateOrigins<_>>::start, // "... `origins = state(..)` ... state `{S}` ..."
+///             AxumHandler::on(__cors_handler, MethodFilter::PUT), // "... is not an axum handler; ..."
 ///         )
 ///     };
 ///     __cors_route
@@ -377,14 +379,16 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 ///
 /// An explicit import shadows a glob import in each namespace it binds, so the companion wins
-/// when it exists and the placeholder (which implements nothing) otherwise. Each check is a
-/// trait of the block, implemented through the real bound by an impl marked
-/// `#[diagnostic::do_not_recommend]`, so that rustc reports the block's trait with its message
-/// (naming the handler) rather than the bound behind it (axum's `Handler`, `FromRef`, the
-/// runtime's traits). A failed check leaves no bound of the runtime's fn unmet: the policy
-/// token is error-typed (an unresolved associated type), the handler check sits in the
-/// closure's body, and the state check's fn item coerces whatever its trait's outcome. If
-/// the path does not resolve at all, the import reports it once.
+/// when it exists and the placeholder otherwise. The policy check is a trait of the block,
+/// implemented through the real bound by an impl marked `#[diagnostic::do_not_recommend]`, so
+/// that rustc reports it with a message naming the handler as written. The handler and state
+/// checks are the runtime's traits `AxumHandler` and `StateOrigins`, with their own messages
+/// (the handler named by its fn item, or its companion type): a trait defined in every block
+/// cost about 1 ms of type checking per mounted handler (`cors-bench/compile-cost.sh`). A
+/// failed check leaves no bound of the runtime's fn unmet: the policy token is error-typed
+/// (an unresolved associated type), the handler check's method is the trait's own, and the
+/// state check's fn item coerces whatever its trait's outcome. If the path does not resolve
+/// at all, the import reports it once.
 pub(crate) fn with_cors(input: TokenStream) -> TokenStream {
     let p = private();
     let parsed: WithCorsInput = match syn::parse2(input) {
@@ -507,9 +511,9 @@ impl<'a> HandlerLookup<'a> {
         let p = private();
         let value = self.value();
         let span = self.span;
-        let handler_check = self.handler_check();
-        let mount = quote_spanned! {span=>
-            |__cors_router, __cors_filter| AxumHandler::mount(#value, __cors_router, __cors_filter)
+        let filter = format_ident!("{}", method.to_ascii_uppercase());
+        let router = quote_spanned! {span=>
+            ::cors_runtime::AxumHandler::on(#value, #p::MethodFilter::#filter)
         };
         if method == "options" {
             let import = &self.import;
@@ -517,20 +521,16 @@ impl<'a> HandlerLookup<'a> {
             return quote!({
                 #[allow(unused_imports)]
                 #import
-                #handler_check
-                __cors_route.__cors_options(#mount)
+                __cors_route.__cors_options(#router)
             });
         }
         let variant = format_ident!("{}", capitalized(method));
         let lookup = self.lookup();
-        let state_check = self.state_check();
         let policy = quote_spanned!(span=> HasCorsPolicy::<__cors_handler>::policy(&#value));
-        let start = quote_spanned!(span=> <__cors_handler as OriginsFromState<_>>::start);
+        let start = quote_spanned!(span=> <__cors_handler as #p::StateOrigins<_>>::start);
         quote!({
             #lookup
-            #handler_check
-            #state_check
-            __cors_route.__cors_mount(#p::RouteMethod::#variant, #policy, #start, #mount)
+            __cors_route.__cors_mount(#p::RouteMethod::#variant, #policy, #start, #router)
         })
     }
 
@@ -553,6 +553,9 @@ impl<'a> HandlerLookup<'a> {
             mod __cors_fallback {
                 mod __cors_placeholder {
                     pub struct #name {}
+                    // Not listed among the trait's impls in an error about another type.
+                    #[allow(unknown_or_malformed_diagnostic_attributes)]
+                    #[diagnostic::do_not_recommend]
                     impl<__CorsState: 'static> #p::StateOrigins<__CorsState> for #name {}
                 }
                 pub use self::__cors_placeholder::#name as __cors_handler;
@@ -572,67 +575,6 @@ impl<'a> HandlerLookup<'a> {
                 type Policy = #p::PolicyOf<T>;
                 fn policy(&self) -> #p::PolicyOf<T> {
                     #p::policy_token::<T>()
-                }
-            }
-        }
-    }
-
-    /// The check that the handler is an axum handler, with our text.
-    fn handler_check(&self) -> TokenStream {
-        let p = private();
-        let message = format!(
-            "`{}` is not an axum handler; take the extractor that reads the body last, and return a type that implements `IntoResponse`",
-            self.shown
-        );
-        let label = "not an axum handler";
-        let notes = [
-            "a handler's arguments are extractors: `State`, `Path`, `Query`, `HeaderMap` and other `FromRequestParts` types, then at most one that reads the body (`Json`, `Form`, `String`, `Bytes`, `Request`), last".to_owned(),
-            "a `State<T>` argument needs a router whose state is `T`, or provides `T` through `FromRef`".to_owned(),
-            format!("add `#[axum::debug_handler]` (axum's `macros` feature) above `fn {}` to see which argument or type is wrong", self.name),
-        ];
-        quote! {
-            #[diagnostic::on_unimplemented(
-                message = #message,
-                label = #label,
-                #(note = #notes,)*
-            )]
-            trait AxumHandler<M, S> {
-                fn mount(self, router: #p::MethodRouter<S>, filter: #p::MethodFilter) -> #p::MethodRouter<S>;
-            }
-            #[allow(unknown_or_malformed_diagnostic_attributes)]
-            #[diagnostic::do_not_recommend]
-            impl<F, M, S> AxumHandler<M, S> for F
-            where
-                F: #p::Handler<M, S>,
-                M: 'static,
-                S: #p::Clone + #p::Send + #p::Sync + 'static,
-            {
-                fn mount(self, router: #p::MethodRouter<S>, filter: #p::MethodFilter) -> #p::MethodRouter<S> {
-                    router.on(filter, self)
-                }
-            }
-        }
-    }
-
-    /// The check that the router state provides the handler's `origins = state(..)`.
-    fn state_check(&self) -> TokenStream {
-        let p = private();
-        let message = format!(
-            "handler `{}` takes its origins from `origins = state(..)`, which router state `{{S}}` does not provide; implement `FromRef<{{S}}>` for the type in `state(..)`",
-            self.shown
-        );
-        let label = "its `origins = state(..)` type is not available from this router's state";
-        let note = "the router's state must provide the type named in `#[cors(origins = state(..))]`: `impl axum::extract::FromRef<{S}> for ThatType`; or mount the handler in a router whose state provides it";
-        quote! {
-            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-            trait OriginsFromState<S> {
-                fn start(state: &S, origin: &#p::HeaderValue) -> #p::Option<#p::OriginCheckFuture>;
-            }
-            #[allow(unknown_or_malformed_diagnostic_attributes)]
-            #[diagnostic::do_not_recommend]
-            impl<S, A: #p::StateOrigins<S>> OriginsFromState<S> for A {
-                fn start(state: &S, origin: &#p::HeaderValue) -> #p::Option<#p::OriginCheckFuture> {
-                    <A as #p::StateOrigins<S>>::start(state, origin)
                 }
             }
         }

@@ -5,7 +5,7 @@ pub use crate::spec::{
     Annotated, NamedPolicy, Names, OriginPredicateFn, Origins, OriginsPart, Spec, StateOrigins,
 };
 pub use crate::{CorsLayer, CorsMethodRouter, Policy};
-pub use axum::{extract::FromRef, handler::Handler};
+pub use axum::extract::FromRef;
 
 // Aliases rather than re-exports, so that rustc never picks this module's path to name these
 // types in a message.

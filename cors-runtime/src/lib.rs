@@ -37,7 +37,8 @@ pub use origin::OriginCheckFuture;
 pub use policy::{Allowed, AllowedOrigins, Policy, PolicyError};
 pub use request::is_preflight;
 pub use serve::{
-    inventory, Cors, CorsLayer, CorsMethodRouter, CorsRouter, Inventory, ResponseFuture,
+    inventory, AxumHandler, Cors, CorsLayer, CorsMethodRouter, CorsRouter, Inventory,
+    ResponseFuture,
 };
 pub use spec::{
     Annotated, NamedPolicy, Names, OriginPredicate, OriginPredicateFn, Origins, OriginsPart, Spec,

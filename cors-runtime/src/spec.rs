@@ -374,9 +374,9 @@ pub trait Annotated: 'static {
 /// mountable_with::<list_tasks, String>();
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "the CORS origin check of `{Self}` cannot be taken from state `{S}`",
+    message = "handler `{Self}` takes its origins from `origins = state(..)`, which router state `{S}` does not provide; implement `FromRef<{S}>` for the type in `state(..)`",
     label = "its `origins = state(..)` type is not available from this router's state",
-    note = "implement `axum::extract::FromRef<{S}>` for the type named in `origins = state(..)`, and `cors_runtime::OriginCheck` for it"
+    note = "the router's state must provide the type named in `#[cors(origins = state(..))]`: `impl axum::extract::FromRef<{S}> for ThatType`; or mount the handler in a router whose state provides it"
 )]
 pub trait StateOrigins<S>: 'static {
     /// Starts the check of `origin` with the check taken from `state`; `None` when the policy

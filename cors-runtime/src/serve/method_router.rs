@@ -13,7 +13,11 @@ use http::{HeaderValue, Method};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::{origin::OriginCheckFuture, spec::Annotated, Policy};
+use crate::{
+    origin::OriginCheckFuture,
+    spec::{Annotated, Spec},
+    Policy,
+};
 
 /// `<A as StateOrigins<S>>::start`: the `origins = state(Type)` check of a mounted handler.
 #[doc(hidden)]
@@ -151,6 +155,46 @@ impl RouteMethod {
     }
 }
 
+/// A handler `with_cors!` can mount: implemented for every axum [`Handler`].
+///
+/// `with_cors!(put(update_task))` mounts `update_task` through this trait, so that a function
+/// that is not a handler (extractors in the wrong order, a return type that is not
+/// `IntoResponse`, a `State` the router does not have) is reported in words that say how to
+/// fix it. You never implement or call it yourself.
+///
+/// ```
+/// use axum::routing::MethodFilter;
+/// use cors_runtime::AxumHandler;
+///
+/// async fn update_task() {}
+///
+/// let router: axum::routing::MethodRouter = AxumHandler::on(update_task, MethodFilter::PUT);
+/// # drop(router);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "this function is not an axum handler; take the extractor that reads the body last, and return a type that implements `IntoResponse`",
+    label = "not an axum handler",
+    note = "a handler's arguments are extractors: `State`, `Path`, `Query`, `HeaderMap` and other `FromRequestParts` types, then at most one that reads the body (`Json`, `Form`, `String`, `Bytes`, `Request`), last",
+    note = "a `State<T>` argument needs a router whose state is `T`, or provides `T` through `FromRef`",
+    note = "add `#[axum::debug_handler]` (axum's `macros` feature) above the handler to see which argument or type is wrong"
+)]
+pub trait AxumHandler<M, S> {
+    /// The handler on its own method router, under `filter`.
+    fn on(self, filter: MethodFilter) -> MethodRouter<S>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<F, M, S> AxumHandler<M, S> for F
+where
+    F: Handler<M, S>,
+    M: 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    fn on(self, filter: MethodFilter) -> MethodRouter<S> {
+        axum::routing::on(filter, self)
+    }
+}
+
 impl<S> CorsMethodRouter<S>
 where
     S: Clone + Send + Sync + 'static,
@@ -171,49 +215,56 @@ where
     }
 
     /// Mounts one `#[cors]` handler under `method` with its policy: what `with_cors!(put(a))`
-    /// expands to. `on` mounts the handler on axum's method router; it is a closure of the
-    /// expansion, whose body holds the check (with its own message) that `a` is an axum
-    /// handler, so that no bound here can fail with rustc's text about this type.
+    /// expands to. `router` is the handler on its own axum method router
+    /// ([`AxumHandler::on`], whose message says what is wrong with a handler that is not one).
+    /// Generic only in the thin part that names `A`; the rest is compiled once.
     #[doc(hidden)]
     #[track_caller]
-    pub fn __cors_mount<A, F>(
-        mut self,
+    pub fn __cors_mount<A: Annotated>(
+        self,
         method: RouteMethod,
         _policy: PolicyOf<A>,
         start: StartCheck<S>,
-        on: F,
-    ) -> Self
-    where
-        A: Annotated,
-        F: FnOnce(MethodRouter<S>, MethodFilter) -> MethodRouter<S>,
-    {
-        let (filter, methods) = method.filter();
+        router: MethodRouter<S>,
+    ) -> Self {
         // Built (and `env("VAR")` read) once per handler, when the first router mounting it is
         // built, so an invalid list stops start-up there, at the caller's `with_cors!`.
         let base = A::policy();
-        let policy = Arc::new(base.for_mount(&A::SPEC, methods));
+        let mut this = self.record(method, base, &A::SPEC, TypeId::of::<A>(), start);
+        this.router = this.router.merge(router);
+        this
+    }
+
+    /// The part of a mount that does not depend on the handler's type: compiled once, not once
+    /// per handler.
+    fn record(
+        mut self,
+        method: RouteMethod,
+        base: &'static Policy,
+        spec: &Spec,
+        handler: TypeId,
+        start: StartCheck<S>,
+    ) -> Self {
+        let (_, methods) = method.filter();
+        let policy = Arc::new(base.for_mount(spec, methods));
         let check = base.checks_state().then_some(start);
         for method in methods {
             self.mounts.push(Mount {
                 method: method.clone(),
                 policy: policy.clone(),
                 declared: policy.clone(),
-                handler: TypeId::of::<A>(),
+                handler,
                 check,
             });
         }
-        self.router = on(self.router, filter);
         self
     }
 
     /// `with_cors!(put(a).options(b))`: `b` mounted as [`CorsMethodRouter::options`] does,
-    /// through the expansion's handler check.
+    /// through [`AxumHandler::on`].
     #[doc(hidden)]
-    pub fn __cors_options<F>(mut self, on: F) -> Self
-    where
-        F: FnOnce(MethodRouter<S>, MethodFilter) -> MethodRouter<S>,
-    {
-        self.router = on(self.router, MethodFilter::OPTIONS);
+    pub fn __cors_options(mut self, router: MethodRouter<S>) -> Self {
+        self.router = self.router.merge(router);
         self
     }
 
