@@ -42,6 +42,9 @@ pub(crate) enum OriginMatcher {
     /// echoing the request's origin).
     List {
         exact: Box<[HeaderValue]>,
+        /// For lists longer than [`SCAN_MAX`]: an open-addressing table of indexes into `exact`
+        /// (index + 1; 0 is an empty slot), at least twice as many slots as origins.
+        index: Box<[u32]>,
         wildcards: Box<[Wildcard]>,
     },
     /// A user predicate: the request's origin is echoed when it returns true.
@@ -58,7 +61,9 @@ impl std::fmt::Debug for OriginMatcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             OriginMatcher::Any => f.write_str("Any"),
-            OriginMatcher::List { exact, wildcards } => f
+            OriginMatcher::List {
+                exact, wildcards, ..
+            } => f
                 .debug_struct("List")
                 .field("exact", exact)
                 .field("wildcards", wildcards)
@@ -116,8 +121,10 @@ impl OriginMatcher {
         }
         exact.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
         exact.dedup();
+        let index = exact_index(&exact);
         Ok(OriginMatcher::List {
             exact: exact.into_boxed_slice(),
+            index,
             wildcards: wildcards.into_boxed_slice(),
         })
     }
@@ -149,7 +156,9 @@ impl OriginMatcher {
     /// The listed origins and patterns (exact ones sorted), for introspection.
     pub(crate) fn entries(&self) -> Vec<&str> {
         match self {
-            OriginMatcher::List { exact, wildcards } => exact
+            OriginMatcher::List {
+                exact, wildcards, ..
+            } => exact
                 .iter()
                 .filter_map(|v| v.to_str().ok())
                 .chain(wildcards.iter().map(|w| &*w.pattern))
@@ -174,19 +183,21 @@ impl OriginMatcher {
         }
         match self {
             OriginMatcher::Any => Some(HeaderValue::from_static("*")),
-            OriginMatcher::List { exact, wildcards } => {
+            OriginMatcher::List {
+                exact,
+                index,
+                wildcards,
+            } => {
                 let bytes = origin.as_bytes();
                 // Short lists: a scan comparing lengths first (most entries differ in length,
-                // and a length compare is one instruction); long ones: a binary search.
-                let found = if exact.len() <= SCAN_MAX {
+                // and a length compare is one instruction); long ones: one hash of the origin
+                // and, on a hit, one comparison, whatever the list's length.
+                let found = if index.is_empty() {
                     exact
                         .iter()
                         .find(|v| v.len() == bytes.len() && v.as_bytes() == bytes)
                 } else {
-                    exact
-                        .binary_search_by(|probe| probe.as_bytes().cmp(bytes))
-                        .ok()
-                        .map(|i| &exact[i])
+                    find_exact(exact, index, bytes)
                 };
                 if let Some(value) = found {
                     return Some(value.clone());
@@ -207,6 +218,70 @@ impl OriginMatcher {
                 (resolved == Some(true)).then(|| origin.clone())
             }
         }
+    }
+}
+
+/// A hash of an origin's bytes, for the exact-origin table: FxHash-style over 8-byte words, the
+/// last one zero-padded, then the length; the table picks candidates, bytes decide.
+fn origin_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(K);
+    let mut hash = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        hash = mix(hash, u64::from_le_bytes(word));
+    }
+    let tail = chunks.remainder();
+    let mut word = [0; 8];
+    word[..tail.len()].copy_from_slice(tail);
+    hash = mix(hash, u64::from_le_bytes(word));
+    let hash = mix(hash, bytes.len() as u64);
+    // The slot is picked by the top bits: fold the high half into them.
+    (hash ^ (hash >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The open-addressing table of `exact` (empty for lists short enough to scan).
+fn exact_index(exact: &[HeaderValue]) -> Box<[u32]> {
+    if exact.len() <= SCAN_MAX {
+        return Box::default();
+    }
+    let slots = (2 * exact.len()).next_power_of_two();
+    let mut table = vec![0u32; slots];
+    for (i, value) in exact.iter().enumerate() {
+        let mut slot = slot_of(origin_hash(value.as_bytes()), slots);
+        while table[slot] != 0 {
+            slot = (slot + 1) & (slots - 1);
+        }
+        table[slot] = u32::try_from(i + 1).expect("fewer than 2^32 origins");
+    }
+    table.into_boxed_slice()
+}
+
+fn slot_of(hash: u64, slots: usize) -> usize {
+    (hash >> (64 - slots.trailing_zeros())) as usize
+}
+
+/// Looks `bytes` up in the table: linear probing from its slot to the first empty one (the table
+/// is at most half full, so a probe sequence is short and always ends).
+fn find_exact<'a>(
+    exact: &'a [HeaderValue],
+    index: &[u32],
+    bytes: &[u8],
+) -> Option<&'a HeaderValue> {
+    let slots = index.len();
+    let mut slot = slot_of(origin_hash(bytes), slots);
+    loop {
+        let entry = index[slot];
+        if entry == 0 {
+            return None;
+        }
+        let value = &exact[entry as usize - 1];
+        if value.as_bytes() == bytes {
+            return Some(value);
+        }
+        slot = (slot + 1) & (slots - 1);
     }
 }
 
@@ -284,6 +359,37 @@ mod tests {
             assert_eq!(allows(&m, bad.as_bytes()), None, "{bad}");
         }
         assert_eq!(allows(&m, b"https://a.example\xff"), None);
+    }
+
+    #[test]
+    fn long_exact_lists_are_found_through_the_table() {
+        for n in [SCAN_MAX + 1, 50, 300] {
+            let origins: Vec<String> = (0..n)
+                .map(|i| format!("https://app{i:03}.example.com"))
+                .collect();
+            let exact: Vec<HeaderValue> = origins
+                .iter()
+                .map(|o| HeaderValue::from_str(o).unwrap())
+                .collect();
+            let index = exact_index(&exact);
+            assert!(index.len() >= 2 * n);
+            for o in &origins {
+                assert_eq!(
+                    find_exact(&exact, &index, o.as_bytes()).map(HeaderValue::as_bytes),
+                    Some(o.as_bytes())
+                );
+            }
+            for miss in [
+                "https://app999.example.com",
+                "https://app001.example.co",
+                "https://APP001.example.com",
+                "",
+                "https://app001.example.com.",
+            ] {
+                assert_eq!(find_exact(&exact, &index, miss.as_bytes()), None, "{miss}");
+            }
+        }
+        assert!(exact_index(&[HeaderValue::from_static("https://a.example")]).is_empty());
     }
 
     #[test]
