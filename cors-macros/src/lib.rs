@@ -208,11 +208,13 @@ pub fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 /// the same way, with what a handler must look like:
 ///
 /// ```text
-/// error[E0277]: `create_task` is not an axum handler; take the extractor that reads the body last, and return a type that implements `IntoResponse`
+/// error[E0277]: this function is not an axum handler; take the extractor that reads the body last, and return a type that implements `IntoResponse`
 ///   --> src/main.rs:13:50
 ///    |
 /// 13 |     .route("/tasks", with_cors!(post(create_task)));
 ///    |                                      ^^^^^^^^^^^ not an axum handler
+///    |
+///    = help: the trait `AxumHandler<_, _>` is not implemented for fn item `fn(Json<Task>, State<AppState>) -> impl Future<Output = String> {create_task}`
 /// ```
 #[proc_macro]
 pub fn with_cors(input: TokenStream) -> TokenStream {
