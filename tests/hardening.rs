@@ -458,7 +458,7 @@ async fn a_policy_of_200_headers_checks_128_upper_case_names() {
         reply.body_text(),
         "CORS preflight rejected: request header not allowed"
     );
-    // One name more than the bound: refused before any name is looked up.
+    // One name more than the bound: refused at the 129th item (the 128 before it are allowed).
     let mut too_many = upper;
     too_many.push("x-custom-header-000".to_owned());
     let reply = send(

@@ -4,11 +4,11 @@
 //!
 //! Bounds on the work per request (see SECURITY.md):
 //! - `Origin`: at most 300 bytes are ever compared (longer values are refused after a length
-//!   check, never echoed, never passed to a predicate); one binary search over the exact origins
-//!   plus one pass per wildcard pattern.
-//! - `Access-Control-Request-Headers`: all fields together at most 4096 bytes and 128 items
-//!   (empty items count), each item compared with the policy's list; beyond that the preflight is
-//!   refused before any name is parsed.
+//!   check, never echoed, never passed to a predicate); a scan (8 exact origins or fewer) or one
+//!   hash-table lookup over the exact origins, plus one pass per wildcard pattern.
+//! - `Access-Control-Request-Headers`: all fields together at most 4096 bytes (longer: refused
+//!   before any name is parsed) and 128 items (empty items count; counted while they are
+//!   checked, each looked up once in the policy's hash table of names).
 //! - Repeated `Origin` / `Access-Control-Request-Method`: two fields are enough to refuse.
 
 mod common;

@@ -10,7 +10,7 @@ use crate::{
     PolicyError,
 };
 
-/// Exact-origin lists up to this long are scanned; longer ones are binary-searched.
+/// Exact-origin lists up to this long are scanned; longer ones are looked up in a hash table.
 const SCAN_MAX: usize = 8;
 
 /// Longest `Origin` value considered at all.
