@@ -191,7 +191,7 @@ impl Reply {
         }
     }
 
-    /// A rejected preflight: 4xx, a short plain-text reason, no `Access-Control-*` header.
+    /// A rejected preflight: 403, a short plain-text reason, no `Access-Control-*` header.
     pub(crate) fn assert_rejected_preflight(&self) {
         assert!(
             self.status == 403,
