@@ -13,7 +13,7 @@ use axum::{
     routing::{get, post},
     Json,
 };
-use common::{actual, send, send_request, Hits, APP};
+use common::{actual, preflight, send, send_request, Hits, APP};
 use cors_runtime::{cors, cors_policy, with_cors, CorsRouter};
 use serde::Deserialize;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -312,4 +312,39 @@ async fn options_with_request_method_but_without_origin_is_not_a_preflight_under
     let reply = send(group_app(&hits), request).await;
     assert_eq!(reply.status, 405);
     reply.assert_no_cors_headers();
+}
+
+static PREDICATE_CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn counting_origin(_: &HeaderValue, _: &axum::http::request::Parts) -> bool {
+    PREDICATE_CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    true
+}
+
+#[cors(origins = counting_origin)]
+async fn counted_predicate() -> &'static str {
+    "counted"
+}
+
+#[tokio::test]
+async fn an_origin_over_300_bytes_never_reaches_a_predicate() {
+    // SECURITY.md: longer than any serialized origin, refused after a length check, never
+    // passed to a predicate (which would allow anything here).
+    let app = CorsRouter::new().route("/counted", with_cors!(get(counted_predicate)));
+    let at_bound = format!("https://{}.example", "a".repeat(300 - 8 - 8));
+    let over = format!("https://{}.example", "a".repeat(301 - 8 - 8));
+    assert_eq!((at_bound.len(), over.len()), (300, 301));
+    let reply = send(app.clone(), actual("GET", "/counted", &at_bound)).await;
+    assert_eq!(reply.allow_origin(), Some(at_bound.as_str()));
+    let calls = PREDICATE_CALLS.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(calls >= 1, "the predicate decides an origin at the bound");
+    let reply = send(app.clone(), actual("GET", "/counted", &over)).await;
+    reply.assert_no_cors_headers();
+    let reply = send(app, preflight("/counted", &over, "GET")).await;
+    reply.assert_rejected_preflight();
+    assert_eq!(
+        PREDICATE_CALLS.load(std::sync::atomic::Ordering::SeqCst),
+        calls,
+        "an over-long origin was passed to the predicate"
+    );
 }
