@@ -127,35 +127,47 @@ fn a_hand_written_spec_judges_every_case_alike() {
     }
 }
 
+/// The messages expected when an origin list comes from somewhere else than the attribute:
+/// `empty` words the empty list, `entry` an origin entry's problem (given the entry and the
+/// plain message), every other problem as it is. An empty list stops before the other keys are
+/// checked, so only its message is expected.
+fn expected_from(
+    case: &Case,
+    list: &[&str],
+    empty: impl Fn(&Problem) -> String,
+    entry: impl Fn(&str, String) -> String,
+) -> Vec<String> {
+    let expected: Vec<String> = problems(case)
+        .iter()
+        .map(|p| match (&p.kind, &p.entry) {
+            (Kind::EmptyOrigins, _) => empty(p),
+            (_, Some(e)) if p.key == cors_rules::Key::Origins => {
+                entry(&e.value, p.message(Syntax::Spec))
+            }
+            _ => p.message(Syntax::Spec),
+        })
+        .collect();
+    if list.is_empty() {
+        expected.into_iter().take(1).collect()
+    } else {
+        sorted(expected)
+    }
+}
+
 #[test]
 fn an_env_list_judges_every_case_alike() {
     for (i, case) in CASES.iter().enumerate() {
         let Given::List(list) = case.origins else {
             continue;
         };
-        let problems = problems(case);
         let var = leak(format!("CORS_RULES_TABLE_{i}"));
         std::env::set_var(var, list.join(","));
-        let expected: Vec<String> = problems
-            .iter()
-            .map(|p| match (&p.kind, &p.entry) {
-                (Kind::EmptyOrigins, _) => {
-                    Problem::new(p.key, Kind::EnvEmpty(var.clone())).message(Syntax::Spec)
-                }
-                (_, Some(entry)) if p.key == cors_rules::Key::Origins => format!(
-                    "environment variable `{var}`, entry `{}`: {}",
-                    entry.value,
-                    p.message(Syntax::Spec)
-                ),
-                _ => p.message(Syntax::Spec),
-            })
-            .collect();
-        // An empty variable stops before the other keys are checked.
-        let expected = if list.is_empty() {
-            expected.into_iter().take(1).collect()
-        } else {
-            sorted(expected)
-        };
+        let expected = expected_from(
+            case,
+            list,
+            |p| Problem::new(p.key, Kind::EnvEmpty(var.clone())).message(Syntax::Spec),
+            |value, message| format!("environment variable `{var}`, entry `{value}`: {message}"),
+        );
         let spec = spec(case, Origins::Env(var));
         assert_eq!(messages(Policy::new(&spec)), expected, "{}", case.name);
     }
@@ -170,27 +182,14 @@ fn an_env_default_judges_every_case_alike() {
             continue;
         };
         let var = "CORS_RULES_TABLE_NEVER_SET";
-        let problems = problems(case);
-        let expected: Vec<String> = problems
-            .iter()
-            .map(|p| match (&p.kind, &p.entry) {
-                (Kind::EmptyOrigins, _) => {
-                    Problem::new(p.key, Kind::EnvDefaultEmpty(var.to_owned())).message(Syntax::Spec)
-                }
-                (_, Some(entry)) if p.key == cors_rules::Key::Origins => format!(
-                    "the default of `env(\"{var}\")` (`{var}` is not set), entry `{}`: {}",
-                    entry.value,
-                    p.message(Syntax::Spec)
-                ),
-                _ => p.message(Syntax::Spec),
-            })
-            .collect();
-        // An empty default stops before the other keys are checked.
-        let expected = if list.is_empty() {
-            expected.into_iter().take(1).collect()
-        } else {
-            sorted(expected)
-        };
+        let expected = expected_from(
+            case,
+            list,
+            |p| Problem::new(p.key, Kind::EnvDefaultEmpty(var.to_owned())).message(Syntax::Spec),
+            |value, message| {
+                format!("the default of `env(\"{var}\")` (`{var}` is not set), entry `{value}`: {message}")
+            },
+        );
         let spec = spec(case, Origins::EnvOr { var, default: list });
         assert_eq!(messages(Policy::new(&spec)), expected, "{}", case.name);
     }
@@ -204,25 +203,12 @@ fn a_const_list_judges_every_case_alike() {
         let Given::List(list) = case.origins else {
             continue;
         };
-        let problems = problems(case);
-        let expected: Vec<String> = problems
-            .iter()
-            .map(|p| match (&p.kind, &p.entry) {
-                (Kind::EmptyOrigins, _) => {
-                    format!("const `FRONTENDS`: {}", p.message(Syntax::Spec))
-                }
-                (_, Some(_)) if p.key == cors_rules::Key::Origins => {
-                    format!("const `FRONTENDS`: {}", p.message(Syntax::Spec))
-                }
-                _ => p.message(Syntax::Spec),
-            })
-            .collect();
-        // An empty const stops before the other keys are checked.
-        let expected = if list.is_empty() {
-            expected.into_iter().take(1).collect()
-        } else {
-            sorted(expected)
-        };
+        let expected = expected_from(
+            case,
+            list,
+            |p| format!("const `FRONTENDS`: {}", p.message(Syntax::Spec)),
+            |_, message| format!("const `FRONTENDS`: {message}"),
+        );
         let parts = leak([cors_runtime::OriginsPart {
             constant: Some("FRONTENDS"),
             origins: list,
