@@ -135,7 +135,19 @@ echo "| variant | clean build of the crate (median) | incremental, one handler e
 echo "|---|---:|---:|---|---|"
 for kind in ours tower; do
     name=$([ "$kind" = ours ] && echo "ours: 200 \`#[cors]\` + \`with_cors!\`" || echo "tower-http: 200 \`.layer(CorsLayer)\`")
-    printf '| %s | %.1f | %.1f | %s | %s |\n' "$name" \
+    printf '| %s | %.2f | %.2f | %s | %s |\n' "$name" \
         "$(echo "${clean[$kind]}" | median)" "$(echo "${incr[$kind]}" | median)" \
-        "$(echo ${clean[$kind]} | xargs printf '%.1f ')" "$(echo ${incr[$kind]} | xargs printf '%.1f ')"
+        "$(echo ${clean[$kind]} | xargs printf '%.2f ')" "$(echo ${incr[$kind]} | xargs printf '%.2f ')"
 done
+# Ratios per repeat (ours then tower-http, back to back), then their median: a slow moment of
+# the machine lands in both builds of one repeat rather than in one contender's median.
+ratios() { # $1 = clean | incr
+    local -n ours_runs=$1 tower_runs=$2
+    paste <(echo ${ours_runs[ours]} | tr ' ' '\n') <(echo ${tower_runs[tower]} | tr ' ' '\n') |
+        awk '{printf "%.3f ", $1 / $2}'
+}
+clean_ratios=$(ratios clean clean)
+incr_ratios=$(ratios incr incr)
+echo
+printf '| ratio ours / tower-http (median of per-repeat ratios) | %.2f× | %.2f× | %s | %s |\n' \
+    "$(echo "$clean_ratios" | median)" "$(echo "$incr_ratios" | median)" "$clean_ratios" "$incr_ratios"

@@ -1,6 +1,6 @@
 //! Items the macros' generated code names. Not public API; may change in any release.
 
-pub use crate::serve::{PolicyOf, RouteMethod, StartCheck};
+pub use crate::serve::{RouteMethod, StartCheck};
 pub use crate::spec::{
     Annotated, NamedPolicy, Names, OriginPredicateFn, Origins, OriginsPart, Spec, StateOrigins,
 };
@@ -114,9 +114,4 @@ impl PolicyCell {
             Err(error) => panic!("{}", error.of_handler(base)),
         }
     }
-}
-
-/// The zero-sized token `with_cors!` passes for handler `A`.
-pub const fn policy_token<A: Annotated>() -> PolicyOf<A> {
-    PolicyOf::new()
 }

@@ -324,9 +324,9 @@ impl Spec {
 /// assert_eq!(policy.name(), "update_task");
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` has no CORS policy",
-    label = "this handler is not annotated with `#[cors(...)]`",
-    note = "every handler inside `with_cors!` needs a policy: add `#[cors(origins = [...])]` (or `#[cors(policy = SomePolicy)]`) above the handler fn"
+    message = "handler `{Self}` has no CORS policy; annotate it with `#[cors(...)]`",
+    label = "not annotated with `#[cors(...)]`",
+    note = "every handler mounted with `with_cors!` needs a policy: put `#[cors(origins = [...])]`, `#[cors(policy = SomePolicy)]` or `#[cors(disable)]` above `fn {Self}`"
 )]
 pub trait Annotated: 'static {
     /// The handler's validated policy.
@@ -352,6 +352,27 @@ pub trait Annotated: 'static {
     /// unset or invalid), naming the handler and every problem, at the caller's location.
     #[track_caller]
     fn policy() -> &'static crate::Policy;
+
+    /// What `with_cors!(put(a))` expands to: mounts handler `a` (`router`) under `method` with
+    /// its policy. A path through this trait, so that a handler without `#[cors]` is reported
+    /// once, with this trait's message naming it, and nothing else fails.
+    #[doc(hidden)]
+    #[track_caller]
+    fn __cors_mount<S>(
+        route: crate::CorsMethodRouter<S>,
+        method: crate::serve::RouteMethod,
+        start: crate::serve::StartCheck<S>,
+        router: axum::routing::MethodRouter<S>,
+    ) -> crate::CorsMethodRouter<S>
+    where
+        Self: Sized,
+        S: Clone + Send + Sync + 'static,
+    {
+        // Built (and `env("VAR")` read) once per handler, when the first router mounting it is
+        // built, so an invalid list stops start-up there, at the caller's `with_cors!`.
+        let handler = (Self::policy(), &Self::SPEC, std::any::TypeId::of::<Self>());
+        route.mount(method, handler, start, router)
+    }
 }
 
 /// Where the async origin check of `origins = state(Type)` comes from, for router state `S`:

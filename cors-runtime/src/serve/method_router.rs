@@ -1,7 +1,7 @@
 //! [`CorsMethodRouter`]: what `with_cors!` builds, an axum `MethodRouter` plus the policy of
 //! each handler in it, for [`CorsRouter::route`](crate::CorsRouter::route).
 
-use std::{any::TypeId, convert::Infallible, fmt, marker::PhantomData, sync::Arc};
+use std::{any::TypeId, convert::Infallible, fmt, sync::Arc};
 
 use axum::{
     extract::Request,
@@ -13,30 +13,11 @@ use http::{HeaderValue, Method};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::{
-    origin::OriginCheckFuture,
-    spec::{Annotated, Spec},
-    Policy,
-};
+use crate::{origin::OriginCheckFuture, spec::Spec, Policy};
 
 /// `<A as StateOrigins<S>>::start`: the `origins = state(Type)` check of a mounted handler.
 #[doc(hidden)]
 pub type StartCheck<S> = fn(&S, &HeaderValue) -> Option<OriginCheckFuture>;
-
-/// Zero-sized token naming the annotated handler `A` whose policy a mount uses.
-pub struct PolicyOf<A>(PhantomData<fn() -> A>);
-
-impl<A> PolicyOf<A> {
-    pub(crate) const fn new() -> Self {
-        PolicyOf(PhantomData)
-    }
-}
-
-impl<A> fmt::Debug for PolicyOf<A> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("PolicyOf")
-    }
-}
 
 /// One `with_cors!` handler under one method, before the router state is known.
 pub(crate) struct Mount<S> {
@@ -214,29 +195,22 @@ where
         }
     }
 
-    /// Mounts one `#[cors]` handler under `method` with its policy: what `with_cors!(put(a))`
-    /// expands to. `router` is the handler on its own axum method router
-    /// ([`AxumHandler::on`], whose message says what is wrong with a handler that is not one).
-    /// Generic only in the thin part that names `A`; the rest is compiled once.
-    #[doc(hidden)]
-    #[track_caller]
-    pub fn __cors_mount<A: Annotated>(
+    /// Mounts one `#[cors]` handler under `method` with its policy (`base`, `spec`): what
+    /// [`Annotated`](crate::Annotated)'s mount does for `with_cors!(put(a))`. `router` is the handler on its own
+    /// axum method router ([`AxumHandler::on`], whose message says what is wrong with a handler
+    /// that is not one). Not generic in the handler: compiled once, not once per handler.
+    pub(crate) fn mount(
         self,
         method: RouteMethod,
-        _policy: PolicyOf<A>,
+        (base, spec, handler): (&'static Policy, &Spec, TypeId),
         start: StartCheck<S>,
         router: MethodRouter<S>,
     ) -> Self {
-        // Built (and `env("VAR")` read) once per handler, when the first router mounting it is
-        // built, so an invalid list stops start-up there, at the caller's `with_cors!`.
-        let base = A::policy();
-        let mut this = self.record(method, base, &A::SPEC, TypeId::of::<A>(), start);
+        let mut this = self.record(method, base, spec, handler, start);
         this.router = this.router.merge(router);
         this
     }
 
-    /// The part of a mount that does not depend on the handler's type: compiled once, not once
-    /// per handler.
     fn record(
         mut self,
         method: RouteMethod,

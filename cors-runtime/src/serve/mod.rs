@@ -14,6 +14,6 @@ mod table;
 
 pub use inventory::Inventory;
 pub use layer::CorsLayer;
-pub use method_router::{AxumHandler, CorsMethodRouter, PolicyOf, RouteMethod, StartCheck};
+pub use method_router::{AxumHandler, CorsMethodRouter, RouteMethod, StartCheck};
 pub use router::CorsRouter;
 pub use service::{Cors, ResponseFuture};
