@@ -148,6 +148,5 @@ ratios() { # $1 = clean | incr
 }
 clean_ratios=$(ratios clean clean)
 incr_ratios=$(ratios incr incr)
-echo
 printf '| ratio ours / tower-http (median of per-repeat ratios) | %.2f× | %.2f× | %s | %s |\n' \
     "$(echo "$clean_ratios" | median)" "$(echo "$incr_ratios" | median)" "$clean_ratios" "$incr_ratios"
