@@ -50,7 +50,7 @@ pub(crate) fn trim_ows(mut bytes: &[u8]) -> &[u8] {
 /// sorted by hash, and a bucket is the run of names whose hash has the bucket's top bits. A
 /// requested name is compared (by hash, then, on a match, by its bytes) only with the names of
 /// its bucket: at most as many as the fullest bucket holds, a number fixed when the policy is
-/// built (3 for the 200 names of the unit test), never the whole list. A preflight lists at
+/// built (2 for the 200 names of the unit test), never the whole list. A preflight lists at
 /// most [`MAX_REQUEST_HEADERS_ITEMS`] names in at most [`MAX_REQUEST_HEADERS_LEN`] bytes, and
 /// the check reads each requested byte at most twice (the comma search, which hashes as it
 /// goes, then the comparison; three times for a name with spaces around it, hashed again once
@@ -60,8 +60,9 @@ pub(crate) fn trim_ows(mut bytes: &[u8]) -> &[u8] {
 pub(crate) struct AllowedNames {
     /// Sorted by hash.
     entries: Box<[Entry]>,
-    /// `entries[buckets[b]..buckets[b + 1]]`: the names whose hash has top bits `b`.
-    buckets: Box<[u32]>,
+    /// `entries[start..end]` for `(start, end) = buckets[b]`: the names whose hash has top
+    /// bits `b`.
+    buckets: Box<[(u32, u32)]>,
     /// `64 - log2(number of buckets)`.
     shift: u32,
     /// Every name is a valid token (always so for names the macros or the builder accepted), so
@@ -70,6 +71,10 @@ pub(crate) struct AllowedNames {
     tokens: bool,
 }
 
+/// Names of at most this many bytes (almost all) are compared four words at a time, without a
+/// loop; longer ones a word at a time ([`Entry::matches`]).
+const SHORT: usize = 32;
+
 /// One allowed name.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Entry {
@@ -77,28 +82,54 @@ struct Entry {
     hash: u64,
     /// Lower case.
     name: Box<[u8]>,
-    /// For names of eight bytes or more: each word the comparison reads ([`word_offsets`]),
-    /// with `0x20` in the bytes that are letters (where a requested name may differ in case)
-    /// and `0` elsewhere.
+    /// A name of at most [`SHORT`] bytes as four little-endian words, zero-padded: its bytes
+    /// (lower case), and `0x20` in the bytes that are letters (where a requested name may
+    /// differ in case). Zero for longer names.
+    short: [u64; 4],
+    letters: [u64; 4],
+    /// For names of eight bytes or more: each word [`Entry::matches`] reads
+    /// ([`word_offsets`]), with its letters as above.
     words: Box<[(u64, u64)]>,
+}
+
+/// The letters of the up to eight bytes of `bytes`: `0x20` in each byte that is one.
+fn letters_of(bytes: &[u8]) -> u64 {
+    bytes.iter().rev().fold(0, |mask, b| {
+        (mask << 8) | if b.is_ascii_lowercase() { 0x20 } else { 0 }
+    })
 }
 
 impl Entry {
     fn new(name: &str) -> Entry {
         let name = name.as_bytes().to_ascii_lowercase();
         let words = word_offsets(name.len())
-            .map(|at| {
-                let letters = name[at..at + 8].iter().rev().fold(0, |mask, b| {
-                    (mask << 8) | if b.is_ascii_lowercase() { 0x20 } else { 0 }
-                });
-                (word(&name, at), letters)
-            })
+            .map(|at| (word(&name, at), letters_of(&name[at..at + 8])))
             .collect();
+        let (mut short, mut letters) = ([0; 4], [0; 4]);
+        if name.len() <= SHORT {
+            for (i, chunk) in name.chunks(8).enumerate() {
+                let mut le = [0; 8];
+                le[..chunk.len()].copy_from_slice(chunk);
+                short[i] = u64::from_le_bytes(le);
+                letters[i] = letters_of(chunk);
+            }
+        }
         Entry {
             hash: fold_hash(&name),
             name: name.into_boxed_slice(),
+            short,
+            letters,
             words,
         }
+    }
+
+    /// A requested name of `len <= SHORT` bytes, given as its four zero-padded words, equals
+    /// this name ignoring ASCII case: each word ORed with this name's letters (`A` becomes `a`
+    /// where this name has a letter, and only there) equals this name's.
+    #[inline(always)]
+    fn matches_short(&self, len: usize, words: &[u64; 4]) -> bool {
+        let differ = |i: usize| (words[i] | self.letters[i]) ^ self.short[i];
+        self.name.len() == len && differ(0) | differ(1) | differ(2) | differ(3) == 0
     }
 
     /// `requested` equals this name ignoring ASCII case: a word at a time, the bytes that differ
@@ -133,13 +164,14 @@ impl AllowedNames {
             .trailing_zeros()
             .max(1);
         let shift = 64 - bits;
-        let mut buckets = vec![0u32; (1 << bits) + 1];
+        let mut ends = vec![0u32; (1 << bits) + 1];
         for entry in &entries {
-            buckets[(entry.hash >> shift) as usize + 1] += 1;
+            ends[(entry.hash >> shift) as usize + 1] += 1;
         }
-        for b in 1..buckets.len() {
-            buckets[b] += buckets[b - 1];
+        for b in 1..ends.len() {
+            ends[b] += ends[b - 1];
         }
+        let buckets: Vec<(u32, u32)> = ends.windows(2).map(|w| (w[0], w[1])).collect();
         AllowedNames {
             tokens: entries.iter().all(|e| is_token(&e.name)),
             entries: entries.into_boxed_slice(),
@@ -152,30 +184,40 @@ impl AllowedNames {
     #[cfg(test)]
     fn largest_bucket(&self) -> usize {
         self.buckets
-            .windows(2)
-            .map(|w| (w[1] - w[0]) as usize)
+            .iter()
+            .map(|&(start, end)| (end - start) as usize)
             .max()
             .unwrap_or(0)
     }
 
-    /// Whether `name` (any case) is in the set. No copy of `name` is made.
-    #[cfg(test)]
-    fn contains(&self, name: &[u8]) -> bool {
-        self.contains_hashed(name, fold_hash(name))
+    /// The names whose hash is `hash`'s bucket.
+    #[inline(always)]
+    fn candidates(&self, hash: u64) -> &[Entry] {
+        let b = (hash >> self.shift) as usize;
+        self.buckets
+            .get(b)
+            .and_then(|&(start, end)| self.entries.get(start as usize..end as usize))
+            .unwrap_or(&[])
     }
 
-    /// [`AllowedNames::contains`], with `hash` = [`fold_hash`]`(name)` computed by the caller
-    /// (while it searched for the comma after `name`).
-    fn contains_hashed(&self, name: &[u8], hash: u64) -> bool {
-        if self.entries.is_empty() {
-            return false;
-        }
-        let b = (hash >> self.shift) as usize;
-        let (start, end) = (self.buckets[b] as usize, self.buckets[b + 1] as usize);
-        self.entries[start..end].iter().any(|entry| {
+    /// Whether `name` (any case) is in the set. No copy of `name` is made.
+    fn contains(&self, name: &[u8]) -> bool {
+        let hash = fold_hash(name);
+        self.candidates(hash).iter().any(|entry| {
             #[cfg(test)]
             tests::COMPARISONS.with(|n| n.set(n.get() + 1));
             entry.hash == hash && entry.matches(name)
+        })
+    }
+
+    /// [`AllowedNames::contains`] for a name that [`scan_item`] read whole: not longer than
+    /// [`SHORT`], its hash and words computed by the scan.
+    #[inline(always)]
+    fn contains_scanned(&self, item: &Scanned) -> bool {
+        self.candidates(item.hash).iter().any(|entry| {
+            #[cfg(test)]
+            tests::COMPARISONS.with(|n| n.set(n.get() + 1));
+            entry.hash == item.hash && entry.matches_short(item.len, &item.words)
         })
     }
 }
@@ -224,63 +266,119 @@ fn before_comma(word: u64) -> Option<(u64, usize)> {
     Some((word & ((1u64 << (8 * n)) - 1), n as usize))
 }
 
-/// A hash of `name` that ignores ASCII case: its 8-byte little-endian words (the last one
-/// zero-padded) each go through [`mix`], then its length. A few other bytes fold together too
-/// (`^` with `~`): the hash only picks the candidates, [`Entry::matches`] then compares the
-/// bytes. [`scan_item`] computes the same hash while it searches for the comma after a name.
+/// A hash of `name` that ignores ASCII case. A name of at most [`SHORT`] bytes (almost all)
+/// is hashed from its four zero-padded words ([`short_hash`], which [`scan_item`]'s words feed
+/// directly); a longer one word by word through [`mix`]. Either way each word is ORed with
+/// `0x20` in every byte first, so a few other bytes fold together too (`^` with `~`): the hash
+/// only picks the candidates, the comparison then checks the bytes.
 fn fold_hash(name: &[u8]) -> u64 {
-    let mut hash = 0;
-    let mut chunks = name.chunks_exact(8);
-    for chunk in &mut chunks {
-        hash = mix(hash, word(chunk, 0));
+    let mut padded = [0; 4];
+    let mut chunks = name.chunks(8);
+    if name.len() <= SHORT {
+        for (word, chunk) in padded.iter_mut().zip(chunks) {
+            let mut le = [0; 8];
+            le[..chunk.len()].copy_from_slice(chunk);
+            *word = u64::from_le_bytes(le);
+        }
+        return short_hash(&padded, name.len());
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
+    let mut hash = 0;
+    for chunk in &mut chunks {
         let mut le = [0; 8];
-        le[..rest.len()].copy_from_slice(rest);
+        le[..chunk.len()].copy_from_slice(chunk);
         hash = mix(hash, u64::from_le_bytes(le));
     }
     mix(hash, name.len() as u64)
 }
 
+/// [`fold_hash`] of a name of `len <= SHORT` bytes given as four zero-padded words: each
+/// word, case folded, times its own odd constant, summed (no loop, no dependency between the
+/// words), with the length.
+#[inline(always)]
+fn short_hash(words: &[u64; 4], len: usize) -> u64 {
+    const K: [u64; 4] = [
+        0x517c_c1b7_2722_0a95,
+        0x9e37_79b9_7f4a_7c15,
+        0xc2b2_ae3d_27d4_eb4f,
+        0x1656_67b1_9e37_79f9,
+    ];
+    let term = |i: usize| (words[i] | FOLD).wrapping_mul(K[i]);
+    (term(0).wrapping_add(term(1)))
+        .wrapping_add(term(2).wrapping_add(term(3)))
+        .wrapping_add((len as u64).wrapping_mul(0xff51_afd7_ed55_8ccd))
+}
+
+/// An item of a comma-separated list, as [`scan_item`] read it.
+struct Scanned {
+    /// Where it ends: the index of the next `,`, or the end of the field.
+    end: usize,
+    /// Its length.
+    len: usize,
+    /// [`fold_hash`] of its bytes when `len <= SHORT`.
+    hash: u64,
+    /// Its first 32 bytes as four little-endian words, zero past its end (whole when
+    /// `len <= SHORT`).
+    words: [u64; 4],
+}
+
 /// The item of a comma-separated list that starts at `start`: where it ends (the next `,`, or
-/// the end of `bytes`) and [`fold_hash`] of its bytes, in one pass a word at a time, so a
-/// requested name's bytes are read twice in all (this scan, then the comparison with the one
-/// candidate its hash picks).
-fn scan_item(bytes: &[u8], start: usize) -> (usize, u64) {
-    let mut hash = 0;
+/// the end of `bytes`), its first words and (when it has at most [`SHORT`] bytes) its
+/// [`fold_hash`], in one pass a word at a time, so a requested name's bytes are read once
+/// (this scan) and its words hashed and compared with the one candidate the hash picks
+/// without a second read.
+#[inline(always)]
+fn scan_item(bytes: &[u8], start: usize) -> Scanned {
+    let mut words = [0; 4];
+    let mut k = 0;
     let mut rest = &bytes[start..];
-    while let Some((chunk, tail)) = rest.split_first_chunk::<8>() {
-        let w = u64::from_le_bytes(*chunk);
-        if let Some((head, n)) = before_comma(w) {
-            if n != 0 {
-                hash = mix(hash, head);
-            }
-            let end = bytes.len() - rest.len() + n;
-            return (end, mix(hash, (end - start) as u64));
-        }
-        hash = mix(hash, w);
-        rest = tail;
-    }
     let mut end = bytes.len();
-    if !rest.is_empty() {
-        // The last `rest.len()` bytes, in the low bytes of a word (the high ones zero, which
-        // the comma test never flags).
-        let w = match bytes.last_chunk::<8>() {
-            Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest.len())),
+    loop {
+        let (w, n) = match rest.split_first_chunk::<8>() {
+            Some((chunk, tail)) => {
+                let w = u64::from_le_bytes(*chunk);
+                match before_comma(w) {
+                    None => {
+                        words[k & 3] = w;
+                        k += 1;
+                        rest = tail;
+                        continue;
+                    }
+                    Some((head, n)) => {
+                        end -= rest.len() - n;
+                        (head, n)
+                    }
+                }
+            }
+            None if rest.is_empty() => break,
             None => {
-                let mut le = [0; 8];
-                le[..rest.len()].copy_from_slice(rest);
-                u64::from_le_bytes(le)
+                // The last `rest.len()` bytes, in the low bytes of a word (the high ones zero,
+                // which the comma test never flags).
+                let w = match bytes.last_chunk::<8>() {
+                    Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest.len())),
+                    None => {
+                        let mut le = [0; 8];
+                        le[..rest.len()].copy_from_slice(rest);
+                        u64::from_le_bytes(le)
+                    }
+                };
+                let (head, n) = before_comma(w).unwrap_or((w, rest.len()));
+                end -= rest.len() - n;
+                (head, n)
             }
         };
-        let (head, n) = before_comma(w).unwrap_or((w, rest.len()));
         if n != 0 {
-            hash = mix(hash, head);
+            words[k & 3] = w;
         }
-        end -= rest.len() - n;
+        break;
     }
-    (end, mix(hash, (end - start) as u64))
+    let len = end - start;
+    Scanned {
+        end,
+        len,
+        // Only read for names of at most `SHORT` bytes (longer ones are hashed again).
+        hash: short_hash(&words, len),
+        words,
+    }
 }
 
 /// Checks every name listed in the request's `Access-Control-Request-Headers` fields.
@@ -313,32 +411,27 @@ where
             if items > MAX_REQUEST_HEADERS_ITEMS {
                 return Err(HeadersRefusal::TooLong);
             }
-            let (end, hash) = scan_item(bytes, start);
-            let item = &bytes[start..end];
-            let name = trim_ows(item);
+            let item = scan_item(bytes, start);
+            let whole = &bytes[start..item.end];
+            let name = trim_ows(whole);
             if !name.is_empty() {
                 any = true;
-                // Trimmed (`a, b`): hashed again, without the spaces.
-                let hash = if name.len() == item.len() {
-                    hash
-                } else {
-                    fold_hash(name)
-                };
-                check_name(name, hash, allowed)?;
+                check_name(name, (name.len() == whole.len()).then_some(&item), allowed)?;
             }
-            if end == bytes.len() {
+            if item.end == bytes.len() {
                 break;
             }
-            start = end + 1;
+            start = item.end + 1;
         }
     }
     Ok(any)
 }
 
-/// One requested `name`, not empty.
+/// One requested `name`, not empty; `scanned` when it is the item as scanned (not trimmed).
+#[inline(always)]
 fn check_name<'a>(
     name: &'a [u8],
-    hash: u64,
+    scanned: Option<&Scanned>,
     allowed: Option<&AllowedNames>,
 ) -> Result<(), HeadersRefusal<'a>> {
     let Some(allowed) = allowed else {
@@ -348,7 +441,11 @@ fn check_name<'a>(
             Err(HeadersRefusal::Malformed)
         };
     };
-    let found = allowed.contains_hashed(name, hash);
+    let found = match scanned {
+        Some(item) if item.len <= SHORT => allowed.contains_scanned(item),
+        // Trimmed (`a, b`: hashed again without the spaces) or long.
+        _ => allowed.contains(name),
+    };
     if found && allowed.tokens {
         return Ok(());
     }
@@ -428,16 +525,16 @@ mod tests {
         assert_eq!(requested.len(), MAX_REQUEST_HEADERS_ITEMS);
         let value = HeaderValue::from_str(&requested.join(",")).unwrap();
         let set = AllowedNames::new(&allowed);
-        // 512 buckets for 200 names; the fullest holds 3.
-        assert_eq!(set.buckets.len(), 512 + 1);
-        assert_eq!(set.largest_bucket(), 3);
+        // 512 buckets for 200 names; the fullest holds 2.
+        assert_eq!(set.buckets.len(), 512);
+        assert_eq!(set.largest_bucket(), 2);
         COMPARISONS.with(|n| n.set(0));
         assert_eq!(
             check_requested(|| Some(&value).into_iter(), Some(&set)),
             Ok(true)
         );
         let comparisons = COMPARISONS.with(std::cell::Cell::get);
-        // At most 3 per name, 384 in all, each an integer comparison (and, for the one name
+        // At most 2 per name, 256 in all, each an integer comparison (and, for the one name
         // of equal hash, one of bytes). A scan of the list (what this replaced) made up to 200
         // byte comparisons per name, 25,600, and did it twice (exact, then case-insensitive).
         assert!(
@@ -518,10 +615,22 @@ mod tests {
             // The hash may only pick a candidate the comparison would accept.
             let matched = entry.matches(requested);
             assert!(!matched || fold_hash(requested) == entry.hash);
+            // The comparison of short names as four words agrees, on the words the scan reads.
+            if requested.len() <= SHORT {
+                let scanned = scan_item(requested, 0);
+                if scanned.end == requested.len() {
+                    assert_eq!(
+                        entry.matches_short(scanned.len, &scanned.words),
+                        matched,
+                        "{:?} {requested:?}",
+                        entry.name
+                    );
+                }
+            }
             matched
         };
-        let base = b"ab-0cdefg1-hijklmnop".to_vec();
-        for len in [1, 7, 8, 9, 15, 16, 17, 20] {
+        let base = b"ab-0cdefg1-hijklmnop-qrstuvw-xyz-0123".to_vec();
+        for len in [1, 7, 8, 9, 15, 16, 17, 20, 31, 32, 33, 36] {
             for at in 0..len {
                 for byte in 0..=255u8 {
                     for allowed in [base[..len].to_vec(), {
@@ -588,15 +697,22 @@ mod tests {
             let mut got: Vec<&[u8]> = Vec::new();
             let mut start = 0;
             loop {
-                let (end, hash) = scan_item(&input, start);
-                let item = &input[start..end];
-                // The hash computed during the scan is the item's own.
-                assert_eq!(hash, fold_hash(item), "{input:?} {item:?}");
+                let scanned = scan_item(&input, start);
+                let item = &input[start..scanned.end];
+                // The hash and words computed during the scan are the item's own.
+                assert_eq!(scanned.len, item.len());
+                if item.len() <= SHORT {
+                    assert_eq!(scanned.hash, fold_hash(item), "{input:?} {item:?}");
+                    let mut padded = [0; SHORT];
+                    padded[..item.len()].copy_from_slice(item);
+                    let words: Vec<u64> = padded.chunks(8).map(|c| word(c, 0)).collect();
+                    assert_eq!(scanned.words[..], words[..], "{input:?} {item:?}");
+                }
                 got.push(item);
-                if end == input.len() {
+                if scanned.end == input.len() {
                     break;
                 }
-                start = end + 1;
+                start = scanned.end + 1;
             }
             assert_eq!(got, expected, "{input:?}");
         }
