@@ -233,8 +233,11 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     // The named policy this one is merged over, for the start-up panic's message.
     let base = match &spec.policy {
-        Some((path, _)) if !stub => quote!(#p::Option::Some(<#path as #p::NamedPolicy>::SPEC.name)),
-        _ => quote!(#p::Option::None),
+        Some((path, _)) if !stub => quote! {
+            const BASE: #p::Option<&'static str> =
+                #p::Option::Some(<#path as #p::NamedPolicy>::SPEC.name);
+        },
+        _ => TokenStream::new(),
     };
     let errors = errors.finish();
     let item = item::with_first_statement(
@@ -252,10 +255,7 @@ pub(crate) fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
         #[diagnostic::do_not_recommend]
         impl #p::Annotated for #name {
             const SPEC: #p::Spec = #spec_value;
-            fn policy() -> &'static #p::Policy {
-                static __CORS_POLICY: #p::PolicyCell = #p::PolicyCell::new();
-                __CORS_POLICY.get(&<Self as #p::Annotated>::SPEC, #base)
-            }
+            #base
         }
         #state_origins
         #check
@@ -367,9 +367,8 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 ///         use __cors_fallback::*;          // glob: the placeholder `__cors_handler`
 ///         use a as __cors_handler;         // explicit: the fn, and the companion if `a` has one
 ///         <__cors_handler as Annotated>::__cors_mount(   // "handler `a` has no CORS policy; ..."
-///             __cors_route,
-///             RouteMethod::Put,
-///             <__cors_handler as StateOrigins<_>>::start, // "... `origins = state(..)` ... state `{S}` ..."
+///             __cors_route,                                // (its bound `StateOrigins<S>`: "...
+///             RouteMethod::Put,                            //  `origins = state(..)` ... state `{S}`")
 ///             AxumHandler::on(__cors_handler, MethodFilter::PUT), // "... is not an axum handler; ..."
 ///         )
 ///     };
@@ -378,16 +377,17 @@ pub(crate) fn cors_policy(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 ///
 /// An explicit import shadows a glob import in each namespace it binds, so the companion wins
-/// when it exists and the placeholder (named after the handler, spanned at it) otherwise. Each
-/// check is a path through one of the runtime's traits, implemented directly on the companion
-/// type, with its own message naming the handler: `Annotated` (the policy), `StateOrigins`
-/// (the router's state) and `AxumHandler` (a handler at all). Compile time decided the shape
-/// (`cors-bench/compile-cost.sh`, 200 handlers): a trait defined in every block cost about
-/// 1 ms of type checking per handler, and a check through a blanket impl (`F: Check<T>` for
-/// any `F` whose `T` is annotated) about 0.7 ms more than an exact impl. What that costs: a
-/// handler path that does not resolve is reported twice (the unresolved import, then the
-/// placeholder without a policy). A failed check leaves no other bound unmet: each path's
-/// signature is the trait's own.
+/// when it exists and the placeholder (named after the handler, spanned at it, with a
+/// `StateOrigins` impl so that only its missing policy is reported) otherwise. Each check goes
+/// through one of the runtime's traits, implemented directly on the companion type, with its
+/// own message naming the handler: `Annotated` (the policy), `StateOrigins` (the router's
+/// state, a bound of the mount) and `AxumHandler` (a handler at all). Compile time decided the
+/// shape (`cors-bench/compile-cost.sh`, 200 handlers): a trait defined in every block cost
+/// about 1 ms of type checking per handler, a check through a blanket impl (`F: Check<T>` for
+/// any `F` whose `T` is annotated) about 0.5 ms more than an exact impl, and a separate
+/// `<__cors_handler as StateOrigins<_>>::start` path about 0.3 ms more than the bound. What
+/// that costs: a handler path that does not resolve is reported twice (the unresolved import,
+/// then the placeholder without a policy), and the state error notes the mount's bound.
 pub(crate) fn with_cors(input: TokenStream) -> TokenStream {
     let p = private();
     let parsed: WithCorsInput = match syn::parse2(input) {
@@ -514,19 +514,18 @@ impl<'a> HandlerLookup<'a> {
         let lookup = self.lookup();
         let mount =
             quote_spanned!(span=> <__cors_handler as ::cors_runtime::Annotated>::__cors_mount);
-        let start = quote_spanned!(span=> <__cors_handler as #p::StateOrigins<_>>::start);
         quote!({
             #lookup
-            #mount(__cors_route, #p::RouteMethod::#variant, #start, #router)
+            #mount(__cors_route, #p::RouteMethod::#variant, #router)
         })
     }
 
     /// The placeholder, the imports, and the check that the handler has a policy.
     fn lookup(&self) -> TokenStream {
-        let p = private();
         let (import, name) = (&self.import, self.name);
         let import = quote_spanned!(self.span=> use #import as __cors_handler;);
         let placeholder = quote_spanned!(self.span=> pub struct #name {});
+        let p = private();
         // The placeholder has no policy (that error is reported) but no other missing impl.
         quote! {
             #[allow(non_camel_case_types, dead_code, unreachable_pub)]

@@ -85,33 +85,3 @@ pub const fn check_inherited(spec: &Spec) {
 pub fn layer(spec: &Spec) -> CorsLayer {
     CorsLayer::new(spec)
 }
-
-/// Where an annotated handler's compiled policy lives: one `static` per companion type, built on
-/// first use (which `with_cors!` forces when the router is built).
-#[derive(Debug)]
-pub struct PolicyCell(std::sync::OnceLock<crate::Policy>);
-
-impl PolicyCell {
-    /// An empty cell.
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
-        PolicyCell(std::sync::OnceLock::new())
-    }
-
-    /// The compiled policy of `spec` (a handler's, merged over the named policy `base` if
-    /// any), built on the first call; panics with every problem, naming the handler and
-    /// pointing at the caller (`with_cors!`, `policy_of`), if the policy is invalid (an
-    /// `env("VAR")` list with a bad entry, say).
-    #[track_caller]
-    pub fn get(&'static self, spec: &Spec, base: Option<&'static str>) -> &'static crate::Policy {
-        if let Some(policy) = self.0.get() {
-            return policy;
-        }
-        // Built outside `get_or_init`: a panic in its closure would point here, not at the
-        // caller. Two threads may both build it; one is kept.
-        match crate::Policy::build(spec, &[]) {
-            Ok(policy) => self.0.get_or_init(|| policy),
-            Err(error) => panic!("{}", error.of_handler(base)),
-        }
-    }
-}

@@ -332,7 +332,13 @@ pub trait Annotated: 'static {
     /// The handler's validated policy.
     const SPEC: Spec;
 
-    /// The policy compiled once (generated: a `static` [`PolicyCell`](crate::__private::PolicyCell)).
+    /// The name of the named policy this handler's is based on (`#[cors(policy = X, ..)]`), for
+    /// messages; `None` otherwise.
+    #[doc(hidden)]
+    const BASE: Option<&'static str> = None;
+
+    /// The policy compiled once, on the first call (kept for the life of the program, one per
+    /// handler, in a table of the runtime keyed by the companion type).
     ///
     /// ```
     /// use cors_runtime::{cors, Annotated};
@@ -351,7 +357,9 @@ pub trait Annotated: 'static {
     /// On the first call, if the policy cannot be built (an `env("VAR")` origin list that is
     /// unset or invalid), naming the handler and every problem, at the caller's location.
     #[track_caller]
-    fn policy() -> &'static crate::Policy;
+    fn policy() -> &'static crate::Policy {
+        compiled(std::any::TypeId::of::<Self>(), &Self::SPEC, Self::BASE)
+    }
 
     /// What `with_cors!(put(a))` expands to: mounts handler `a` (`router`) under `method` with
     /// its policy. A path through this trait, so that a handler without `#[cors]` is reported
@@ -361,17 +369,63 @@ pub trait Annotated: 'static {
     fn __cors_mount<S>(
         route: crate::CorsMethodRouter<S>,
         method: crate::serve::RouteMethod,
-        start: crate::serve::StartCheck<S>,
         router: axum::routing::MethodRouter<S>,
     ) -> crate::CorsMethodRouter<S>
     where
-        Self: Sized,
+        Self: Sized + StateOrigins<S>,
         S: Clone + Send + Sync + 'static,
     {
+        let start = <Self as StateOrigins<S>>::start;
         // Built (and `env("VAR")` read) once per handler, when the first router mounting it is
         // built, so an invalid list stops start-up there, at the caller's `with_cors!`.
         let handler = (Self::policy(), &Self::SPEC, std::any::TypeId::of::<Self>());
         route.mount(method, handler, start, router)
+    }
+}
+
+/// [`Annotated::policy`]: the compiled policy of the handler whose companion type is
+/// `handler`, built from `spec` on the first call and kept for the life of the program. Not
+/// generic, so that nothing of it is compiled per handler (a `static` and a function in every
+/// `#[cors]` expansion cost compile time). Called when routers are built and by `policy_of`,
+/// never per request.
+#[track_caller]
+fn compiled(
+    handler: std::any::TypeId,
+    spec: &Spec,
+    base: Option<&'static str>,
+) -> &'static crate::Policy {
+    use std::{
+        collections::HashMap,
+        sync::{Mutex, OnceLock, PoisonError},
+    };
+    type Table = Mutex<HashMap<std::any::TypeId, &'static crate::Policy>>;
+    static COMPILED: OnceLock<Table> = OnceLock::new();
+    let table = COMPILED.get_or_init(Table::default);
+    let lookup = || {
+        table
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&handler)
+            .copied()
+    };
+    if let Some(policy) = lookup() {
+        return policy;
+    }
+    // Built without the lock held, so that the panic of an invalid policy points at the
+    // caller (`with_cors!`, `policy_of`) and leaves the table usable. Two threads may both build
+    // it; the first one stored is kept.
+    let policy = match crate::Policy::build(spec, &[]) {
+        Ok(policy) => policy,
+        Err(error) => panic!("{}", error.of_handler(base)),
+    };
+    let mut table = table.lock().unwrap_or_else(PoisonError::into_inner);
+    match table.get(&handler) {
+        Some(&kept) => kept,
+        None => {
+            let policy: &'static crate::Policy = Box::leak(Box::new(policy));
+            table.insert(handler, policy);
+            policy
+        }
     }
 }
 
