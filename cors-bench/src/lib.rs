@@ -287,6 +287,89 @@ pub enum App {
     Axum(Router),
     /// Our router, served as itself (no `into_router`).
     Cors(CorsRouter),
+    /// The bare routes behind [`MinimalCors`]: a lower bound, not a contender.
+    Minimal(MinimalCors<Router>),
+}
+
+/// The irreducible work of CORS on an actual request, for the main table's policy (3 exact
+/// origins, credentials), written out by hand around the bare router: look `Origin` up once,
+/// compare it with the three allowed origins, then add `Vary: origin` to every response and,
+/// for an allowed origin, `Access-Control-Allow-Origin` (the request's value) and
+/// `Access-Control-Allow-Credentials: true`. No preflights, no policy per route, no guard of
+/// any kind: what any CORS layer answering the same headers through `http`'s `HeaderMap`
+/// cannot avoid, so a lower bound for the actual-request targets, not a usable layer.
+#[derive(Clone, Debug)]
+pub struct MinimalCors<S> {
+    inner: S,
+}
+
+impl MinimalCors<Router> {
+    /// The bare routes of the main table behind it.
+    pub fn app() -> App {
+        App::Minimal(MinimalCors {
+            inner: bare_routes().with_state(()),
+        })
+    }
+}
+
+impl<S> Service<Request<Body>> for MinimalCors<S>
+where
+    S: Service<Request<Body>, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = MinimalFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<Body>) -> Self::Future {
+        let allow = req
+            .headers()
+            .get(header::ORIGIN)
+            .filter(|origin| {
+                main::ORIGINS
+                    .iter()
+                    .any(|allowed| origin.as_bytes() == allowed.as_bytes())
+            })
+            .cloned();
+        MinimalFuture {
+            inner: self.inner.call(req),
+            allow,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The response future of [`MinimalCors`].
+    pub struct MinimalFuture<F> {
+        #[pin]
+        inner: F,
+        allow: Option<HeaderValue>,
+    }
+}
+
+impl<F, E> Future for MinimalFuture<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let mut response = std::task::ready!(this.inner.poll(cx))?;
+        let headers = response.headers_mut();
+        headers.insert(header::VARY, HeaderValue::from_static("origin"));
+        if let Some(origin) = this.allow.take() {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
+            );
+        }
+        Poll::Ready(Ok(response))
+    }
 }
 
 /// Sends `req` through `app` with `tower::Service::call` and polls the future once (every
@@ -295,6 +378,7 @@ pub fn call(app: &mut App, req: Request<Body>) -> Response {
     match app {
         App::Axum(router) => poll_once(Service::call(router, req)),
         App::Cors(router) => poll_once(Service::call(router, req)),
+        App::Minimal(service) => poll_once(Service::call(service, req)),
     }
 }
 

@@ -17,7 +17,7 @@ use std::{
 };
 
 use axum::{body::Body, http::Request};
-use cors_bench::{call, App, Contender, Kind, Table};
+use cors_bench::{call, App, Contender, Kind, MinimalCors, Table};
 
 /// Targets on instructions: (kind, contender, at most this × the floor / bare figure).
 const INSTRUCTION_TARGETS: &[(Kind, Contender, f64)] = &[
@@ -101,10 +101,23 @@ fn measured_request(router: &mut App, req: Request<Body>) {
 /// Inside valgrind: warm the router up (not counted), then `n` counted requests.
 fn callgrind_run(args: &[String]) {
     let table = Table::from_key(&args[0]).expect("table");
-    let contender = Contender::from_key(&args[1]).expect("contender");
     let kind = Kind::from_key(&args[2]).expect("kind");
     let n: usize = args[3].parse().expect("n");
-    let mut router = contender.router(table);
+    let (mut router, contender) = match args[1].as_str() {
+        // The hand-written lower bound: the main table's GETs only, answered as ours answers
+        // them.
+        MINIMAL => {
+            assert!(
+                table == Table::Main && !kind.is_preflight(),
+                "minimal: main-table GETs"
+            );
+            (MinimalCors::app(), Contender::Handler)
+        }
+        key => {
+            let contender = Contender::from_key(key).expect("contender");
+            (contender.router(table), contender)
+        }
+    };
     for _ in 0..10 {
         let response = call(&mut router, kind.request(table));
         kind.check(table, contender, &response);
@@ -115,13 +128,16 @@ fn callgrind_run(args: &[String]) {
     }
 }
 
-fn callgrind(table: Table, contender: Contender, kind: Kind, n: u64) -> f64 {
+/// The command-line key of [`MinimalCors`] for `callgrind-run`.
+const MINIMAL: &str = "minimal";
+
+fn callgrind(table: Table, contender: &str, kind: Kind, n: u64) -> f64 {
     let dir = std::env::temp_dir();
     let out = dir.join(format!(
         "cors-bench-callgrind-{}-{}-{}-{}.out",
         std::process::id(),
         table.key(),
-        contender.key(),
+        contender,
         kind.key()
     ));
     let output = Command::new("valgrind")
@@ -130,7 +146,7 @@ fn callgrind(table: Table, contender: Contender, kind: Kind, n: u64) -> f64 {
         .arg("--toggle-collect=*measured_request*")
         .arg(format!("--callgrind-out-file={}", out.display()))
         .arg(std::env::current_exe().expect("current exe"))
-        .args(["callgrind-run", table.key(), contender.key(), kind.key()])
+        .args(["callgrind-run", table.key(), contender, kind.key()])
         .arg(n.to_string())
         .output()
         .expect("run valgrind (apt-get install valgrind)");
@@ -174,7 +190,7 @@ fn instructions(n: u64) {
                 let Some((t, k, c)) = next.lock().unwrap().next() else {
                     break;
                 };
-                let ir = callgrind(Table::ALL[t], Contender::ALL[c], Kind::ALL[k], n);
+                let ir = callgrind(Table::ALL[t], Contender::ALL[c].key(), Kind::ALL[k], n);
                 grid.lock().unwrap()[t][k][c] = ir;
             });
         }
@@ -248,6 +264,41 @@ fn instructions(n: u64) {
                 target_line(worst <= 1.05)
             );
         }
+    }
+    println!();
+
+    // What the actual-request targets leave: the hand-written minimum of CORS work.
+    println!("#### The irreducible part of an actual request (3 exact origins)\n");
+    println!("`MinimalCors` (in `cors-bench`): the bare router behind a hand-written layer that only looks `Origin` up, compares it with the three origins and adds `Vary`, `Access-Control-Allow-Origin` and `Access-Control-Allow-Credentials` (no preflights, no per-route policy, no guard): what any layer sending these headers through `http`'s `HeaderMap` cannot avoid.\n");
+    println!(
+        "| request | bare | minimal CORS (lower bound) | ours: handler | ours: group | target |"
+    );
+    println!("|---|---:|---:|---:|---:|---|");
+    for (kind, target) in [(Kind::GetOrigin, 1.15), (Kind::GetNoOrigin, 1.05)] {
+        let k = Kind::ALL.iter().position(|&x| x == kind).unwrap();
+        let bare = grid[0][k][0];
+        let minimal = callgrind(Table::Main, MINIMAL, kind, n);
+        let ours = |contender: Contender| {
+            let c = Contender::ALL.iter().position(|&x| x == contender).unwrap();
+            grid[0][k][c]
+        };
+        let (handler, group) = (ours(Contender::Handler), ours(Contender::Group));
+        println!(
+            "| {} | {bare:.0} | {minimal:.0} ({}; +{:.0}) | {handler:.0} ({}; +{:.0}) | {group:.0} ({}; +{:.0}) | handler ≤ {target:.2} × bare (+{:.0}): {} |",
+            kind.name(),
+            ratio(minimal, bare),
+            minimal - bare,
+            ratio(handler, bare),
+            handler - bare,
+            ratio(group, bare),
+            group - bare,
+            bare * (target - 1.0),
+            if minimal <= bare * target {
+                "within reach of the lower bound"
+            } else {
+                "below the lower bound"
+            }
+        );
     }
     println!();
 }
@@ -397,6 +448,7 @@ fn e2e(secs: u64, rounds: usize) {
                     App::Cors(router) => {
                         tokio::spawn(async move { axum::serve(listener, router).await })
                     }
+                    App::Minimal(_) => unreachable!("a lower bound, not served end to end"),
                 };
                 addr
             })
