@@ -560,7 +560,7 @@ macro_rules! table {
 }
 
 // The main table writes the handler attribute out in full, the others name the group policy
-// (`policy = Group`): both expand to the same per-handler static policy.
+// (`policy = Group`): both expand to the same per-handler compiled policy.
 table!(
     main,
     allowed = "https://app.example.com",

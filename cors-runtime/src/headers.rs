@@ -106,12 +106,10 @@ impl Entry {
             .map(|at| (word(&name, at), letters_of(&name[at..at + 8])))
             .collect();
         let (mut short, mut letters) = ([0; 4], [0; 4]);
-        if name.len() <= SHORT {
-            for (i, chunk) in name.chunks(8).enumerate() {
-                let mut le = [0; 8];
-                le[..chunk.len()].copy_from_slice(chunk);
-                short[i] = u64::from_le_bytes(le);
-                letters[i] = letters_of(chunk);
+        if let Some(words) = short_words(&name) {
+            short = words;
+            for (mask, chunk) in letters.iter_mut().zip(name.chunks(8)) {
+                *mask = letters_of(chunk);
             }
         }
         Entry {
@@ -272,23 +270,31 @@ fn before_comma(word: u64) -> Option<(u64, usize)> {
 /// `0x20` in every byte first, so a few other bytes fold together too (`^` with `~`): the hash
 /// only picks the candidates, the comparison then checks the bytes.
 fn fold_hash(name: &[u8]) -> u64 {
-    let mut padded = [0; 4];
-    let mut chunks = name.chunks(8);
-    if name.len() <= SHORT {
-        for (word, chunk) in padded.iter_mut().zip(chunks) {
-            let mut le = [0; 8];
-            le[..chunk.len()].copy_from_slice(chunk);
-            *word = u64::from_le_bytes(le);
-        }
-        return short_hash(&padded, name.len());
+    if let Some(words) = short_words(name) {
+        return short_hash(&words, name.len());
     }
-    let mut hash = 0;
-    for chunk in &mut chunks {
-        let mut le = [0; 8];
-        le[..chunk.len()].copy_from_slice(chunk);
-        hash = mix(hash, u64::from_le_bytes(le));
-    }
+    let hash = name.chunks(8).map(padded_word).fold(0, mix);
     mix(hash, name.len() as u64)
+}
+
+/// Up to eight bytes as a little-endian word, zero-padded.
+fn padded_word(chunk: &[u8]) -> u64 {
+    let mut le = [0; 8];
+    le[..chunk.len()].copy_from_slice(chunk);
+    u64::from_le_bytes(le)
+}
+
+/// A name of at most [`SHORT`] bytes as the four zero-padded words [`scan_item`] reads;
+/// `None` for a longer one.
+fn short_words(name: &[u8]) -> Option<[u64; 4]> {
+    if name.len() > SHORT {
+        return None;
+    }
+    let mut words = [0; 4];
+    for (word, chunk) in words.iter_mut().zip(name.chunks(8)) {
+        *word = padded_word(chunk);
+    }
+    Some(words)
 }
 
 /// [`fold_hash`] of a name of `len <= SHORT` bytes given as four zero-padded words: each
@@ -355,11 +361,7 @@ fn scan_item(bytes: &[u8], start: usize) -> Scanned {
                 // which the comma test never flags).
                 let w = match bytes.last_chunk::<8>() {
                     Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest.len())),
-                    None => {
-                        let mut le = [0; 8];
-                        le[..rest.len()].copy_from_slice(rest);
-                        u64::from_le_bytes(le)
-                    }
+                    None => padded_word(rest),
                 };
                 let (head, n) = before_comma(w).unwrap_or((w, rest.len()));
                 end -= rest.len() - n;

@@ -196,28 +196,16 @@ where
     }
 
     /// Mounts one `#[cors]` handler under `method` with its policy (`base`, `spec`): what
-    /// [`Annotated`](crate::Annotated)'s mount does for `with_cors!(put(a))`. `router` is the handler on its own
-    /// axum method router ([`AxumHandler::on`], whose message says what is wrong with a handler
-    /// that is not one). Not generic in the handler: compiled once, not once per handler.
+    /// [`Annotated`](crate::Annotated)'s mount does for `with_cors!(put(a))`. `router` is the
+    /// handler on its own axum method router ([`AxumHandler::on`], whose message says what is
+    /// wrong with a handler that is not one). Not generic in the handler: compiled once, not
+    /// once per handler.
     pub(crate) fn mount(
-        self,
+        mut self,
         method: RouteMethod,
         (base, spec, handler): (&'static Policy, &Spec, TypeId),
         start: StartCheck<S>,
         router: MethodRouter<S>,
-    ) -> Self {
-        let mut this = self.record(method, base, spec, handler, start);
-        this.router = this.router.merge(router);
-        this
-    }
-
-    fn record(
-        mut self,
-        method: RouteMethod,
-        base: &'static Policy,
-        spec: &Spec,
-        handler: TypeId,
-        start: StartCheck<S>,
     ) -> Self {
         let (_, methods) = method.filter();
         let policy = Arc::new(base.for_mount(spec, methods));
@@ -231,6 +219,7 @@ where
                 check,
             });
         }
+        self.router = self.router.merge(router);
         self
     }
 
